@@ -1,0 +1,19 @@
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def brl(value):
+    """R$ 1.234,56 (negative: -R$ 1.234,56); empty for None."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    text = number_format(abs(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"-R$ {text}" if amount < 0 else f"R$ {text}"

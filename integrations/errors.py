@@ -1,0 +1,25 @@
+"""Typed failures of the store clients; the pipeline and tasks decide what each one means."""
+
+
+class StoreError(Exception):
+    """Anything that went wrong talking to a store."""
+
+
+class AuthError(StoreError):
+    """The store refused the credentials (token revoked, app uninstalled, key deleted): disconnect."""
+
+
+class Suspended(StoreError):
+    """The store or the app is suspended (Nuvemshop 402): pause, not an error."""
+
+
+class RateLimited(StoreError):
+    """Still over the store's rate limit after waiting and retrying."""
+
+    def __init__(self, message: str = "", retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Unavailable(StoreError):
+    """The store is down, slow or answered garbage after the retries: try again later."""

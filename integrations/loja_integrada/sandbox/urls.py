@@ -1,0 +1,3 @@
+app_name = "loja_integrada_sandbox"
+
+urlpatterns = []

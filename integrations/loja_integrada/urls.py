@@ -1,0 +1,3 @@
+app_name = "loja_integrada"
+
+urlpatterns = []

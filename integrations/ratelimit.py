@@ -1,0 +1,110 @@
+"""Each store's published request limit, shared by every worker on every host.
+
+The policy is a leaky bucket (GCRA, from pyrate-limiter). Its state lives where all workers see
+it: in Redis when REDIS_URL is set (an atomic Lua script), otherwise in a database row locked for
+the read-modify-write. Waiting happens here, before a request, so a worker never sends one the
+store would drop; the clients still honour 429 and the x-rate-limit-* headers as a second line.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.db import transaction
+from pyrate_limiter import GCRA, Duration, Rate, RedisStateStore, StateStore, WallClock
+
+from .models import RateLimitState
+
+logger = logging.getLogger(__name__)
+
+_ALGORITHM = GCRA()
+_CLOCK = WallClock()
+
+
+@dataclass(frozen=True)
+class StoreRate:
+    """`limit` requests per `seconds`, with bursts of up to `burst`."""
+
+    limit: int
+    seconds: float
+    burst: int
+
+    def as_rates(self) -> list[Rate]:
+        return [Rate(self.limit, int(self.seconds * Duration.SECOND), burst=self.burst)]
+
+
+# Nuvemshop: a bucket of 40 that drains 2 per second, per store.
+NUVEMSHOP_RATE = StoreRate(limit=2, seconds=1, burst=40)
+# Loja Integrada: 100 requests a minute per store. A burst of 10 keeps a cold start from
+# spending the whole minute at once while still draining at 100/min.
+LOJA_INTEGRADA_RATE = StoreRate(limit=100, seconds=60, burst=10)
+
+
+class DatabaseStateStore(StateStore):
+    """GCRA state in a RateLimitState row, for machines without Redis."""
+
+    is_async = False
+    default_clock = _CLOCK
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def check(self, algorithm, rates, now, weight):
+        # A short transaction of its own: on SQLite (IMMEDIATE) it takes the write lock, on
+        # PostgreSQL the row lock; either way no two workers interleave the read and the write.
+        with transaction.atomic():
+            row, _ = RateLimitState.objects.select_for_update().get_or_create(key=self.key)
+            state = tuple(row.state) if row.state else algorithm.initial(rates)
+            new_state, decision = algorithm.step(rates, state, now, weight)
+            if new_state != state:
+                RateLimitState.objects.filter(key=self.key).update(state=list(new_state))
+        return decision
+
+    def read(self, algorithm, rates):
+        row = RateLimitState.objects.filter(key=self.key).first()
+        return tuple(row.state) if row and row.state else algorithm.initial(rates)
+
+    def reset(self):
+        RateLimitState.objects.filter(key=self.key).delete()
+
+
+@cache
+def _redis_client(url: str):
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
+def _store_for(key: str) -> StateStore:
+    if settings.REDIS_URL:
+        return RedisStateStore(_redis_client(settings.REDIS_URL), f"ponte:ratelimit:{key}")
+    return DatabaseStateStore(key)
+
+
+class RateLimitTimeout(Exception):
+    """Waited longer than allowed for a slot."""
+
+
+def acquire(key: str, rate: StoreRate, *, max_wait: float = 120.0) -> float:
+    """Block until one request under `key` fits `rate`; returns the seconds waited.
+
+    Does nothing when STORE_RATE_LIMIT_ENABLED is off (benchmarks against the sandboxes).
+    """
+    if not settings.STORE_RATE_LIMIT_ENABLED:
+        return 0.0
+    store = _store_for(key)
+    rates = rate.as_rates()
+    waited = 0.0
+    while True:
+        decision = store.check(_ALGORITHM, rates, _CLOCK.now(), 1)
+        if decision.allowed:
+            return waited
+        pause = max((decision.retry_after_ms or 100) / 1000, 0.01)
+        if waited + pause > max_wait:
+            raise RateLimitTimeout(f"rate limit {key}: would wait more than {max_wait:.0f}s")
+        time.sleep(pause)
+        waited += pause

@@ -1,0 +1,236 @@
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog import services as catalog_services
+from catalog.services import Shortage
+
+from .models import CENT, Receivable, Sale, SaleItem, SaleNumber, to_cents
+
+
+class SaleError(Exception):
+    """A sale operation refused; the message is for the person who asked."""
+
+
+class SaleNotPending(SaleError):
+    pass
+
+
+class SaleHasNoItems(SaleError):
+    pass
+
+
+class InsufficientStock(SaleError):
+    def __init__(self, shortages: Sequence[Shortage]):
+        self.shortages = list(shortages)
+        super().__init__("; ".join(str(shortage) for shortage in self.shortages))
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    product: object  # catalog.Product
+    quantity: Decimal
+    unit_price: Decimal
+    details: str = ""
+
+
+@dataclass(frozen=True)
+class Installment:
+    number: int
+    due_date: date
+    amount: Decimal
+
+
+def allocate_sale_numbers(count: int = 1) -> int:
+    """Reserve `count` consecutive sale numbers; returns the first. Call inside a transaction.
+
+    The counter row is locked (PostgreSQL) or written under SQLite's single writer, so numbers
+    are never handed out twice.
+    """
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    SaleNumber.objects.get_or_create(pk=1)
+    counter = SaleNumber.objects.select_for_update().get(pk=1)
+    SaleNumber.objects.filter(pk=1).update(last_number=F("last_number") + count)
+    return counter.last_number + 1
+
+
+def items_amount(lines: Iterable) -> Decimal:
+    """Sum of each line's quantity × unit price, each line rounded to the cent."""
+    return sum((to_cents(line.quantity * line.unit_price) for line in lines), Decimal("0.00"))
+
+
+@transaction.atomic
+def create_sale(
+    *,
+    customer,
+    seller,
+    lines: Sequence[ItemLine],
+    shipping_amount: Decimal = Decimal("0"),
+    discount_amount: Decimal = Decimal("0"),
+    sale_date: date | None = None,
+    payment_method: str = Sale.PaymentMethod.CASH,
+    installments: int = 1,
+    first_due_date: date | None = None,
+    notes: str = "",
+    **store_fields,
+) -> Sale:
+    """A new sale in Revisão pendente, with its items and its total (items + freight − discount).
+
+    `store_fields` are the store-import fields: integration, external_id, external_number,
+    store_total_amount, attention_reason.
+    """
+    if not lines:
+        raise SaleHasNoItems(_("A sale needs at least one item."))
+    sale_date = sale_date or timezone.localdate()
+    items = items_amount(lines)
+    shipping = to_cents(shipping_amount)
+    discount = to_cents(discount_amount)
+    sale = Sale.objects.create(
+        number=allocate_sale_numbers(),
+        customer=customer,
+        seller=seller,
+        sale_date=sale_date,
+        payment_method=payment_method,
+        installments=installments,
+        first_due_date=first_due_date or sale_date,
+        items_amount=items,
+        shipping_amount=shipping,
+        discount_amount=discount,
+        total_amount=items + shipping - discount,
+        notes=notes,
+        **store_fields,
+    )
+    SaleItem.objects.bulk_create(
+        SaleItem(
+            sale=sale,
+            position=position,
+            product=line.product,
+            details=line.details,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+        )
+        for position, line in enumerate(lines, start=1)
+    )
+    return sale
+
+
+def recalculate_totals(sale: Sale) -> Sale:
+    """Recompute items and total from the sale's items, after items, freight or discount changed."""
+    sale.items_amount = items_amount(sale.items.all())
+    sale.total_amount = sale.items_amount + sale.shipping_amount - sale.discount_amount
+    Sale.objects.filter(pk=sale.pk).update(items_amount=sale.items_amount, total_amount=sale.total_amount)
+    return sale
+
+
+def installment_plan(total: Decimal, installments: int, first_due_date: date) -> list[Installment]:
+    """Split `total` into `installments` due a calendar month apart, adding up to the cent.
+
+    Every installment is the total divided evenly, rounded down to the cent; the cents left over
+    go one each to the first installments (100.00 in 3 → 33.34, 33.33, 33.33).
+    """
+    if installments < 1:
+        raise ValueError("installments must be at least 1")
+    total_cents = int((to_cents(total) / CENT).to_integral_value())
+    base, remainder = divmod(total_cents, installments)
+    return [
+        Installment(
+            number=index + 1,
+            due_date=first_due_date + relativedelta(months=index),
+            amount=(Decimal(base + (1 if index < remainder else 0)) * CENT).quantize(CENT),
+        )
+        for index in range(installments)
+    ]
+
+
+def confirm_sale(sale: Sale, user) -> Sale:
+    """Turn a pending sale into a real one: receivables and stock movements, in one transaction.
+
+    Locks the sale row, so a second click, a second worker or a bulk action racing a single
+    confirm finds it confirmed and changes nothing (SaleNotPending). With the stock check on,
+    every item short of stock is listed and nothing is written (InsufficientStock). Receivables:
+    one per installment, for the total, cents balanced; movements: one out per item.
+    """
+    with transaction.atomic():
+        locked = Sale.objects.select_for_update().get(pk=sale.pk)
+        if locked.status != Sale.Status.REVIEW_PENDING:
+            raise SaleNotPending(
+                _("Sale %(number)s is not pending review (it is %(status)s); nothing was changed.")
+                % {"number": locked.number, "status": locked.get_status_display().lower()}
+            )
+        items = list(locked.items.select_related("product").order_by("position", "pk"))
+        if not items:
+            raise SaleHasNoItems(_("Sale %(number)s has no items.") % {"number": locked.number})
+        products = {
+            product.pk: product for product in catalog_services.lock_products(i.product_id for i in items)
+        }
+        if catalog_services.stock_check_enabled():
+            shortages = catalog_services.find_shortages((products[i.product_id], i.quantity) for i in items)
+            if shortages:
+                raise InsufficientStock(shortages)
+
+        recalculate_totals(locked)
+        if locked.total_amount > 0:
+            Receivable.objects.bulk_create(
+                Receivable(sale=locked, number=part.number, due_date=part.due_date, amount=part.amount)
+                for part in installment_plan(locked.total_amount, locked.installments, locked.first_due_date)
+            )
+        catalog_services.record_out(
+            sale=locked, user=user, lines=((item, products[item.product_id], item.quantity) for item in items)
+        )
+        locked.status = Sale.Status.CONFIRMED
+        locked.confirmed_by = user
+        locked.confirmed_at = timezone.now()
+        locked.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
+    return locked
+
+
+@dataclass(frozen=True)
+class ConfirmOutcome:
+    sale: Sale
+    confirmed: bool
+    message: str
+
+
+def confirm_sales(sales: Iterable[Sale], user) -> list[ConfirmOutcome]:
+    """Confirm each sale in its own transaction; one refusal does not stop the others."""
+    outcomes = []
+    for sale in sales:
+        try:
+            confirmed = confirm_sale(sale, user)
+        except SaleError as error:
+            outcomes.append(ConfirmOutcome(sale=sale, confirmed=False, message=str(error)))
+        else:
+            outcomes.append(
+                ConfirmOutcome(
+                    sale=confirmed,
+                    confirmed=True,
+                    message=_("Sale %(number)s confirmed.") % {"number": confirmed.number},
+                )
+            )
+    return outcomes
+
+
+def cancel_sale(sale: Sale, user, reason: str = "") -> Sale:
+    """Cancel a sale still pending review. A confirmed sale has books behind it: not here."""
+    with transaction.atomic():
+        locked = Sale.objects.select_for_update().get(pk=sale.pk)
+        if locked.status != Sale.Status.REVIEW_PENDING:
+            raise SaleNotPending(
+                _("Sale %(number)s is not pending review (it is %(status)s); nothing was changed.")
+                % {"number": locked.number, "status": locked.get_status_display().lower()}
+            )
+        locked.status = Sale.Status.CANCELLED
+        locked.cancelled_by = user
+        locked.cancelled_at = timezone.now()
+        if reason:
+            locked.notes = f"{locked.notes}\n{reason}".strip()
+        locked.save(update_fields=["status", "cancelled_by", "cancelled_at", "notes", "updated_at"])
+    return locked
