@@ -3,6 +3,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -136,8 +137,12 @@ class Sale(models.Model):
                 condition=Q(shipping_amount__gte=0, discount_amount__gte=0, items_amount__gte=0),
                 name="sale_amounts_not_negative",
             ),
+            # Rounded to the cent because SQLite evaluates this sum in floating point, where
+            # 0.10 + 0.20 is not 0.30; on PostgreSQL numeric is exact and the rounding is a no-op.
             models.CheckConstraint(
-                condition=Q(total_amount=F("items_amount") + F("shipping_amount") - F("discount_amount")),
+                condition=Q(
+                    total_amount=Round(F("items_amount") + F("shipping_amount") - F("discount_amount"), 2)
+                ),
                 name="sale_total_is_items_plus_freight_minus_discount",
             ),
             models.CheckConstraint(condition=Q(total_amount__gte=0), name="sale_total_not_negative"),
