@@ -143,3 +143,17 @@ def record_in(
         )
         Product.objects.filter(pk=product.pk).update(stock_quantity=F("stock_quantity") + quantity)
     return movement
+
+
+def record_adjustment(*, product: Product, kind: str, quantity: Decimal, user=None, note: str = ""):
+    """Stock counted or bought by hand. `quantity` is positive; the kind says which way it goes."""
+    if quantity <= 0:
+        raise ValueError("quantity must be positive; the kind gives the direction")
+    if kind != StockMovement.Kind.ADJUSTMENT_OUT:
+        return record_in(product=product, quantity=quantity, user=user, kind=kind, note=note)
+    with transaction.atomic():
+        movement = StockMovement.objects.create(
+            product=product, quantity=-quantity, kind=kind, created_by=user, note=note
+        )
+        Product.objects.filter(pk=product.pk).update(stock_quantity=F("stock_quantity") - quantity)
+    return movement

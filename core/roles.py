@@ -44,6 +44,11 @@ GESTOR_PERMISSIONS = [
     "integrations.view_importrecord",
     "integrations.view_importrun",
     "integrations.view_webhookevent",
+    "integrations.view_storeproductlink",
+    "integrations.change_storeproductlink",
+    "integrations.delete_storeproductlink",
+    # LGPD requests from Nuvemshop; the model may not exist yet, and missing ones are skipped.
+    "nuvemshop.view_privacyrequest",
 ]
 
 ROLE_PERMISSIONS = {FINANCEIRO: FINANCEIRO_PERMISSIONS, GESTOR: GESTOR_PERMISSIONS}

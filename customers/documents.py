@@ -43,3 +43,11 @@ def format_document(value: str) -> str:
     if len(value) == 14:
         return cnpj.format(value)
     return value
+
+
+def document_search_term(term: str) -> str:
+    """An admin search typed as a formatted CPF/CNPJ ("529.982.247-25") becomes the stored form."""
+    document = normalise_document(term)
+    if len(document) in (11, 14) and document[-2:].isdigit():
+        return document
+    return term

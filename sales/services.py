@@ -130,6 +130,57 @@ def recalculate_totals(sale: Sale) -> Sale:
     return sale
 
 
+def refresh_total(sale: Sale) -> Sale:
+    """Recompute the total in memory (items + freight − discount) before saving freight or discount."""
+    sale.shipping_amount = to_cents(sale.shipping_amount)
+    sale.discount_amount = to_cents(sale.discount_amount)
+    sale.total_amount = sale.items_amount + sale.shipping_amount - sale.discount_amount
+    return sale
+
+
+MAX_INSTALLMENTS = 120
+
+
+def update_sale_terms(
+    sale: Sale, *, payment_method: str, installments: int, first_due_date: date, seller
+) -> Sale:
+    """Change how a pending sale is paid and who sold it, before it is confirmed.
+
+    Only a sale in Revisão pendente can change (the row is locked, so a confirm running at the
+    same moment either sees the old terms or refuses); installments go from 1 to 120.
+    """
+    if not 1 <= installments <= MAX_INSTALLMENTS:
+        raise SaleError(_("Installments must be between 1 and %(max)s.") % {"max": MAX_INSTALLMENTS})
+    if payment_method not in Sale.PaymentMethod.values:
+        raise SaleError(_("Unknown payment method: %(method)s.") % {"method": payment_method})
+    with transaction.atomic():
+        locked = Sale.objects.select_for_update().get(pk=sale.pk)
+        _ensure_pending(locked)
+        locked.payment_method = payment_method
+        locked.installments = installments
+        locked.first_due_date = first_due_date
+        locked.seller = seller
+        locked.save(
+            update_fields=["payment_method", "installments", "first_due_date", "seller", "updated_at"]
+        )
+    return locked
+
+
+def confirm_sale_with_terms(sale: Sale, user, **terms) -> Sale:
+    """The review page's "Confirmar venda": save the clerk's terms and confirm, or change nothing."""
+    with transaction.atomic():
+        update_sale_terms(sale, **terms)
+        return confirm_sale(sale, user)
+
+
+def _ensure_pending(locked: Sale) -> None:
+    if locked.status != Sale.Status.REVIEW_PENDING:
+        raise SaleNotPending(
+            _("Sale %(number)s is not pending review (it is %(status)s); nothing was changed.")
+            % {"number": locked.number, "status": locked.get_status_display().lower()}
+        )
+
+
 def installment_plan(total: Decimal, installments: int, first_due_date: date) -> list[Installment]:
     """Split `total` into `installments` due a calendar month apart, adding up to the cent.
 
@@ -160,11 +211,7 @@ def confirm_sale(sale: Sale, user) -> Sale:
     """
     with transaction.atomic():
         locked = Sale.objects.select_for_update().get(pk=sale.pk)
-        if locked.status != Sale.Status.REVIEW_PENDING:
-            raise SaleNotPending(
-                _("Sale %(number)s is not pending review (it is %(status)s); nothing was changed.")
-                % {"number": locked.number, "status": locked.get_status_display().lower()}
-            )
+        _ensure_pending(locked)
         items = list(locked.items.select_related("product").order_by("position", "pk"))
         if not items:
             raise SaleHasNoItems(_("Sale %(number)s has no items.") % {"number": locked.number})
@@ -222,11 +269,7 @@ def cancel_sale(sale: Sale, user, reason: str = "") -> Sale:
     """Cancel a sale still pending review. A confirmed sale has books behind it: not here."""
     with transaction.atomic():
         locked = Sale.objects.select_for_update().get(pk=sale.pk)
-        if locked.status != Sale.Status.REVIEW_PENDING:
-            raise SaleNotPending(
-                _("Sale %(number)s is not pending review (it is %(status)s); nothing was changed.")
-                % {"number": locked.number, "status": locked.get_status_display().lower()}
-            )
+        _ensure_pending(locked)
         locked.status = Sale.Status.CANCELLED
         locked.cancelled_by = user
         locked.cancelled_at = timezone.now()

@@ -3,6 +3,8 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.formats import number_format
 
+from catalog.services import format_quantity
+
 register = template.Library()
 
 
@@ -17,3 +19,11 @@ def brl(value):
         return value
     text = number_format(abs(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
     return f"-R$ {text}" if amount < 0 else f"R$ {text}"
+
+
+@register.filter
+def quantity(value):
+    """2 rather than 2,000; 1,5 rather than 1,500 (quantities are stored with three decimals)."""
+    if value is None or value == "":
+        return ""
+    return format_quantity(Decimal(value))

@@ -1,0 +1,48 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .documents import document_search_term, normalise_document
+from .models import Customer, normalise_name
+
+
+class CustomerForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = ["name", "document", "email", "business_phone", "mobile_phone"]
+
+    def clean(self):
+        """Same name and same CPF/CNPJ is the same customer (rule 4): say so instead of failing."""
+        cleaned = super().clean()
+        document = normalise_document(cleaned.get("document"))
+        name = cleaned.get("name")
+        if document and name:
+            twins = Customer.objects.filter(name_key=normalise_name(name), document=document)
+            if self.instance.pk:
+                twins = twins.exclude(pk=self.instance.pk)
+            if twins.exists():
+                raise forms.ValidationError(
+                    _("A customer with this name and this CPF/CNPJ already exists."), code="duplicate"
+                )
+        return cleaned
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    form = CustomerForm
+    list_display = ["name", "formatted_document", "document_kind", "email", "mobile_phone", "origin"]
+    list_filter = ["document_kind", "origin", "origin_integration"]
+    search_fields = ["name", "document", "email"]
+    readonly_fields = ["document_kind", "origin", "origin_integration", "created_at", "updated_at"]
+
+    @admin.display(description=_("CPF/CNPJ"), ordering="document")
+    def formatted_document(self, customer):
+        return customer.formatted_document
+
+    def get_search_results(self, request, queryset, search_term):
+        """A CPF/CNPJ typed with dots and dashes finds the customer (documents are stored bare)."""
+        return super().get_search_results(request, queryset, document_search_term(search_term))
+
+    def has_delete_permission(self, request, obj=None):
+        # Sales point at customers; a customer is never deleted from the admin.
+        return False

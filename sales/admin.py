@@ -1,0 +1,266 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.templatetags.money import brl
+from customers.documents import document_search_term
+
+from . import services
+from .forms import SaleAdminForm, SaleTermsForm
+from .models import Receivable, Sale, SaleItem
+
+CONFIRM_PERMISSION = "sales.confirm_sale"
+
+
+class SaleItemInline(admin.TabularInline):
+    """Quantities and prices come from the order; the clerk may pick another product or edit details."""
+
+    model = SaleItem
+    fields = ["position", "product", "details", "quantity", "unit_price", "line_total"]
+    readonly_fields = ["position", "quantity", "unit_price", "line_total"]
+    autocomplete_fields = ["product"]
+    extra = 0
+    can_delete = False
+
+    @admin.display(description=_("total"))
+    def line_total(self, item):
+        return brl(item.total)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_pending)
+
+
+class SaleAdmin(admin.ModelAdmin):
+    form = SaleAdminForm
+    # Money typed the Brazilian way: 1.234,56.
+    formfield_overrides = {models.DecimalField: {"localize": True}}
+    list_display = [
+        "number",
+        "sale_date",
+        "status_badge",
+        "customer_name",
+        "seller",
+        "integration",
+        "payment_method",
+        "installments",
+        "total",
+        "review_link",
+    ]
+    list_display_links = ["number"]
+    list_filter = ["status", "integration", "sale_date", "seller"]
+    list_select_related = ["customer", "seller", "integration"]
+    search_fields = ["customer__name", "=customer__document", "=number", "external_number"]
+    search_help_text = _("Customer name, CPF/CNPJ, sale number or store order number.")
+    date_hierarchy = "sale_date"
+    list_per_page = 50
+    inlines = [SaleItemInline]
+    actions = ["confirm_selected", "cancel_selected"]
+    readonly_fields = [
+        "number",
+        "status",
+        "integration",
+        "external_number",
+        "items_amount",
+        "total_amount",
+        "store_total_amount",
+        "attention_reason",
+        "confirmed_by",
+        "confirmed_at",
+        "cancelled_by",
+        "cancelled_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["number", "status", "customer", "seller", "sale_date", "attention_reason"]}),
+        (
+            _("Payment"),
+            {"fields": ["payment_method", "installments", "first_due_date"]},
+        ),
+        (
+            _("Amounts"),
+            {
+                "fields": [
+                    "items_amount",
+                    "shipping_amount",
+                    "discount_amount",
+                    "total_amount",
+                    "store_total_amount",
+                ]
+            },
+        ),
+        (_("Store"), {"fields": ["integration", "external_number"]}),
+        (None, {"fields": ["notes", "confirmed_by", "confirmed_at", "cancelled_by", "cancelled_at"]}),
+    ]
+    autocomplete_fields = ["customer"]
+
+    def get_ordering(self, request):
+        # The queue first: pending sales (newest first), then the rest.
+        pending_first = Case(
+            When(status=Sale.Status.REVIEW_PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return [pending_first.asc(), "-sale_date", "-number"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """A CPF/CNPJ typed with dots and dashes still finds the customer (documents are stored bare)."""
+        return super().get_search_results(request, queryset, document_search_term(search_term))
+
+    # --- columns ----------------------------------------------------------------------------------
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, sale):
+        return sale.get_status_display()
+
+    @admin.display(description=_("customer"), ordering="customer__name")
+    def customer_name(self, sale):
+        return sale.customer.name
+
+    @admin.display(description=_("total"), ordering="total_amount")
+    def total(self, sale):
+        return brl(sale.total_amount)
+
+    @admin.display(description="")
+    def review_link(self, sale):
+        if not sale.is_pending:
+            return ""
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:sales_sale_review", args=[sale.pk]),
+            gettext("Review and confirm"),
+        )
+
+    # --- permissions ------------------------------------------------------------------------------
+    def has_add_permission(self, request):
+        # Sales arrive from the stores through the import pipeline; hand entry is not built yet.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A sale is cancelled, never deleted: receivables and stock movements point at it.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_pending)
+
+    def has_confirm_permission(self, request):
+        return request.user.has_perm(CONFIRM_PERMISSION)
+
+    def has_cancel_permission(self, request):
+        return request.user.has_perm("sales.cancel_sale")
+
+    def save_model(self, request, obj, form, change):
+        services.refresh_total(obj)
+        super().save_model(request, obj, form, change)
+
+    # --- bulk actions -----------------------------------------------------------------------------
+    @admin.action(description=_("Confirm selected sales"), permissions=["confirm"])
+    def confirm_selected(self, request, queryset):
+        """Each sale in its own transaction; the clerk reads, per sale, what happened."""
+        for outcome in services.confirm_sales(queryset.order_by("pk"), request.user):
+            level = messages.SUCCESS if outcome.confirmed else messages.ERROR
+            self.message_user(request, outcome.message, level)
+
+    @admin.action(description=_("Cancel selected sales"), permissions=["cancel"])
+    def cancel_selected(self, request, queryset):
+        for sale in queryset.order_by("pk"):
+            try:
+                services.cancel_sale(sale, request.user)
+            except services.SaleError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request, gettext("Sale %(number)s cancelled.") % {"number": sale.number}, messages.SUCCESS
+                )
+
+    # --- review and confirm -----------------------------------------------------------------------
+    def get_urls(self):
+        review = path(
+            "<int:pk>/review/",
+            self.admin_site.admin_view(self.review_view),
+            name="sales_sale_review",
+        )
+        return [review, *super().get_urls()]
+
+    def review_view(self, request, pk):
+        """GET shows the sale as it will be confirmed; POST "Confirmar venda" saves the terms and confirms."""
+        if not (self.has_view_permission(request) and self.has_confirm_permission(request)):
+            raise PermissionDenied
+        sale = get_object_or_404(
+            Sale.objects.select_related("customer", "seller", "integration", "confirmed_by"), pk=pk
+        )
+        form = SaleTermsForm.for_sale(sale, data=request.POST if request.method == "POST" else None)
+        terms = {
+            "payment_method": sale.payment_method,
+            "installments": sale.installments,
+            "first_due_date": sale.first_due_date,
+        }
+        if request.method == "POST" and form.is_valid():
+            terms = {key: form.cleaned_data[key] for key in terms}
+            if "_confirm" in request.POST:
+                try:
+                    services.confirm_sale_with_terms(
+                        sale, request.user, seller=form.cleaned_data["seller"], **terms
+                    )
+                except services.SaleError as error:
+                    self.message_user(request, str(error), messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        gettext("Sale %(number)s confirmed.") % {"number": sale.number},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reverse("admin:sales_sale_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Review sale %(number)s") % {"number": sale.number},
+            "opts": self.model._meta,
+            "sale": sale,
+            "items": sale.items.select_related("product").order_by("position", "pk"),
+            "form": form,
+            "plan": services.installment_plan(
+                sale.total_amount, terms["installments"], terms["first_due_date"]
+            ),
+            "payment_method_label": Sale.PaymentMethod(terms["payment_method"]).label,
+            "receivables": sale.receivables.order_by("number") if not sale.is_pending else [],
+        }
+        return TemplateResponse(request, "admin/sales/sale/review.html", context)
+
+
+class ReceivableAdmin(admin.ModelAdmin):
+    """Contas a receber: written by the confirm service only, so read-only here."""
+
+    list_display = ["sale", "customer", "number", "due_date", "amount_brl", "status"]
+    list_filter = ["status", "due_date"]
+    list_select_related = ["sale__customer"]
+    search_fields = ["sale__customer__name", "=sale__number"]
+    date_hierarchy = "due_date"
+
+    @admin.display(description=_("customer"), ordering="sale__customer__name")
+    def customer(self, receivable):
+        return receivable.sale.customer.name
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_brl(self, receivable):
+        return brl(receivable.amount)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(Sale, SaleAdmin)
+admin.site.register(Receivable, ReceivableAdmin)

@@ -1,0 +1,66 @@
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .models import Sale
+from .services import MAX_INSTALLMENTS
+
+
+def seller_choices():
+    """Who may be named seller: active staff accounts."""
+    return get_user_model().objects.filter(is_active=True, is_staff=True).order_by("username")
+
+
+class SaleTermsForm(forms.Form):
+    """What the clerk may change on the review page before confirming."""
+
+    payment_method = forms.ChoiceField(label=_("payment method"), choices=Sale.PaymentMethod.choices)
+    installments = forms.IntegerField(label=_("installments"), min_value=1, max_value=MAX_INSTALLMENTS)
+    first_due_date = forms.DateField(
+        label=_("first due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    seller = forms.ModelChoiceField(label=_("seller"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seller"].queryset = seller_choices()
+
+    @classmethod
+    def for_sale(cls, sale: Sale, data=None):
+        initial = {
+            "payment_method": sale.payment_method,
+            "installments": sale.installments,
+            "first_due_date": sale.first_due_date,
+            "seller": sale.seller_id,
+        }
+        return cls(data=data, initial=initial)
+
+
+class SaleAdminForm(forms.ModelForm):
+    """The sale's own change form: the amounts must leave a total that is not negative."""
+
+    class Meta:
+        model = Sale
+        fields = [
+            "customer",
+            "seller",
+            "sale_date",
+            "payment_method",
+            "installments",
+            "first_due_date",
+            "shipping_amount",
+            "discount_amount",
+            "notes",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        shipping = cleaned.get("shipping_amount") or Decimal("0")
+        discount = cleaned.get("discount_amount") or Decimal("0")
+        if discount > self.instance.items_amount + shipping:
+            self.add_error(
+                "discount_amount", _("The discount cannot be larger than the items plus the freight.")
+            )
+        return cleaned

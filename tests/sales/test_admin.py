@@ -1,0 +1,305 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+
+from catalog.models import StockMovement, StockSettings
+from catalog.services import record_in
+from sales.models import Receivable, Sale
+from sales.services import ItemLine, confirm_sale
+from tests.catalog.factories import ProductFactory
+from tests.customers.factories import CustomerFactory
+from tests.sales.factories import PendingSaleFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:sales_sale_changelist")
+
+
+def review_url(sale):
+    return reverse("admin:sales_sale_review", args=[sale.pk])
+
+
+def terms(sale, **changes):
+    data = {
+        "payment_method": sale.payment_method,
+        "installments": sale.installments,
+        "first_due_date": sale.first_due_date.isoformat(),
+        "seller": sale.seller_id,
+    }
+    return {**data, **changes}
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def sale(financeiro):
+    coat = ProductFactory(description="Casaco infantil")
+    return PendingSaleFactory(
+        seller=financeiro,
+        customer=CustomerFactory(name="Maria Silva", document="529.982.247-25"),
+        lines=[
+            ItemLine(
+                product=coat,
+                quantity=Decimal("2"),
+                unit_price=Decimal("45.00"),
+                details="Casaco infantil azul, tamanho 4",
+            )
+        ],
+        shipping_amount=Decimal("15.00"),
+        discount_amount=Decimal("5.00"),
+        first_due_date=date(2026, 12, 10),
+    )
+
+
+def test_changelist_lists_the_pending_queue_first(financeiro_client, financeiro):
+    confirmed = PendingSaleFactory()
+    confirm_sale(confirmed, financeiro)
+    pending = PendingSaleFactory()
+    response = financeiro_client.get(CHANGELIST)
+    assert response.status_code == 200
+    listed = list(response.context["cl"].result_list)
+    assert [s.pk for s in listed] == [pending.pk, confirmed.pk]
+    assert "Revisão pendente" in response.content.decode()
+
+
+@pytest.mark.parametrize("term", ["529.982.247-25", "52998224725", "maria silva"])
+def test_changelist_search_finds_by_customer_document_or_name(financeiro_client, sale, term):
+    PendingSaleFactory()
+    response = financeiro_client.get(CHANGELIST, {"q": term})
+    assert [s.pk for s in response.context["cl"].result_list] == [sale.pk]
+
+
+def test_changelist_search_finds_by_sale_number(financeiro_client, sale):
+    PendingSaleFactory()
+    response = financeiro_client.get(CHANGELIST, {"q": str(sale.number)})
+    assert [s.pk for s in response.context["cl"].result_list] == [sale.pk]
+
+
+def test_changelist_filters_by_status(financeiro_client, sale, financeiro):
+    other = PendingSaleFactory()
+    confirm_sale(other, financeiro)
+    response = financeiro_client.get(CHANGELIST, {"status__exact": "confirmed"})
+    assert [s.pk for s in response.context["cl"].result_list] == [other.pk]
+
+
+def test_review_page_shows_everything_the_clerk_checks(financeiro_client, sale):
+    response = financeiro_client.get(review_url(sale))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for text in [
+        "Maria Silva",
+        "529.982.247-25",
+        "Casaco infantil azul, tamanho 4",
+        "Detalhes do item",
+        "R$ 45,00",
+        "R$ 90,00",  # items
+        "R$ 15,00",  # freight
+        "R$ 5,00",  # discount
+        "R$ 100,00",  # total
+        "Dinheiro",
+        "10/12/2026",
+        "Confirmar venda",
+    ]:
+        assert text in page, text
+
+
+def test_preview_recomputes_the_installments_without_saving(financeiro_client, sale):
+    response = financeiro_client.post(
+        review_url(sale), terms(sale, installments=3, payment_method="boleto", _preview="1")
+    )
+    assert response.status_code == 200
+    assert [(p.amount, p.due_date) for p in response.context["plan"]] == [
+        (Decimal("33.34"), date(2026, 12, 10)),
+        (Decimal("33.33"), date(2027, 1, 10)),
+        (Decimal("33.33"), date(2027, 2, 10)),
+    ]
+    page = response.content.decode()
+    assert "R$ 33,34" in page and "10/02/2027" in page
+    sale.refresh_from_db()
+    assert sale.installments == 1 and sale.payment_method == "cash"
+    assert not Receivable.objects.exists()
+
+
+def test_confirm_saves_the_clerks_terms_and_books_the_sale(financeiro_client, sale, gestor):
+    response = financeiro_client.post(
+        review_url(sale),
+        terms(
+            sale,
+            installments=2,
+            payment_method="credit_card",
+            first_due_date="2027-01-31",
+            seller=gestor.pk,
+            _confirm="1",
+        ),
+    )
+    assert response.status_code == 302 and response.url == CHANGELIST
+    assert messages_of(response) == [f"Venda {sale.number} confirmada."]
+    sale.refresh_from_db()
+    assert sale.status == Sale.Status.CONFIRMED
+    assert (sale.payment_method, sale.installments, sale.seller) == ("credit_card", 2, gestor)
+    assert list(sale.receivables.order_by("number").values_list("due_date", "amount")) == [
+        (date(2027, 1, 31), Decimal("50.00")),
+        (date(2027, 2, 28), Decimal("50.00")),
+    ]
+    assert StockMovement.objects.filter(sale=sale).count() == 1
+
+
+def test_confirm_of_a_confirmed_sale_is_refused_and_changes_nothing(financeiro_client, sale, financeiro):
+    confirm_sale(sale, financeiro)
+    response = financeiro_client.post(review_url(sale), terms(sale, installments=4, _confirm="1"))
+    assert response.status_code == 200
+    assert "não está em revisão pendente" in messages_of(response)[0]
+    assert Receivable.objects.filter(sale=sale).count() == 1
+    assert StockMovement.objects.filter(sale=sale).count() == 1
+    sale.refresh_from_db()
+    assert sale.installments == 1
+
+
+def test_confirm_short_of_stock_says_why_and_keeps_the_sale_and_its_terms(financeiro_client, sale):
+    StockSettings.objects.update_or_create(pk=1, defaults={"check_stock_on_sale": True})
+    record_in(product=sale.items.get().product, quantity=Decimal("1"))
+    response = financeiro_client.post(review_url(sale), terms(sale, installments=3, _confirm="1"))
+    assert response.status_code == 200
+    assert messages_of(response) == ["estoque insuficiente: Casaco infantil, pedido 2, disponível 1"]
+    # The form keeps what the clerk typed; the database keeps the old terms.
+    assert response.context["form"].data["installments"] == "3"
+    sale.refresh_from_db()
+    assert sale.status == Sale.Status.REVIEW_PENDING and sale.installments == 1
+    assert not Receivable.objects.exists()
+
+
+def test_invalid_terms_are_shown_and_nothing_is_confirmed(financeiro_client, sale):
+    response = financeiro_client.post(review_url(sale), terms(sale, installments=0, _confirm="1"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["installments"]
+    sale.refresh_from_db()
+    assert sale.status == Sale.Status.REVIEW_PENDING
+
+
+def test_confirm_needs_the_csrf_token(financeiro, sale):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(financeiro)
+    response = client.post(review_url(sale), terms(sale, _confirm="1"))
+    assert response.status_code == 403
+    sale.refresh_from_db()
+    assert sale.status == Sale.Status.REVIEW_PENDING
+
+
+def test_bulk_confirm_reports_each_sale_and_confirms_the_pending_ones(financeiro_client, financeiro):
+    first, second, already = PendingSaleFactory(), PendingSaleFactory(), PendingSaleFactory()
+    confirm_sale(already, financeiro)
+    response = financeiro_client.post(
+        CHANGELIST,
+        {"action": "confirm_selected", "_selected_action": [first.pk, second.pk, already.pk]},
+    )
+    assert response.status_code == 302
+    assert messages_of(response) == [
+        f"Venda {first.number} confirmada.",
+        f"Venda {second.number} confirmada.",
+        f"A venda {already.number} não está em revisão pendente (está confirmada); nada foi alterado.",
+    ]
+    assert Sale.objects.filter(status=Sale.Status.CONFIRMED).count() == 3
+    assert Receivable.objects.count() == 3
+
+
+def test_bulk_confirm_one_refusal_does_not_undo_the_others(financeiro_client):
+    StockSettings.objects.update_or_create(pk=1, defaults={"check_stock_on_sale": True})
+    stocked = ProductFactory()
+    record_in(product=stocked, quantity=Decimal("5"))
+    fine = PendingSaleFactory(
+        lines=[ItemLine(product=stocked, quantity=Decimal("1"), unit_price=Decimal("1"))]
+    )
+    short = PendingSaleFactory()
+    financeiro_client.post(
+        CHANGELIST, {"action": "confirm_selected", "_selected_action": [fine.pk, short.pk]}
+    )
+    fine.refresh_from_db()
+    short.refresh_from_db()
+    assert fine.status == Sale.Status.CONFIRMED
+    assert short.status == Sale.Status.REVIEW_PENDING
+
+
+def test_bulk_cancel_cancels_pending_and_refuses_confirmed(financeiro_client, financeiro):
+    pending, confirmed = PendingSaleFactory(), PendingSaleFactory()
+    confirm_sale(confirmed, financeiro)
+    response = financeiro_client.post(
+        CHANGELIST, {"action": "cancel_selected", "_selected_action": [pending.pk, confirmed.pk]}
+    )
+    assert messages_of(response)[0] == f"Venda {pending.number} cancelada."
+    pending.refresh_from_db()
+    confirmed.refresh_from_db()
+    assert pending.status == Sale.Status.CANCELLED
+    assert confirmed.status == Sale.Status.CONFIRMED
+
+
+def test_change_form_recomputes_the_total_when_freight_changes(financeiro_client, sale):
+    url = reverse("admin:sales_sale_change", args=[sale.pk])
+    page = financeiro_client.get(url)
+    assert page.status_code == 200
+    item = sale.items.get()
+    data = {
+        "customer": sale.customer_id,
+        "seller": sale.seller_id,
+        "sale_date": "23/11/2026",
+        "payment_method": "pix",
+        "installments": "1",
+        "first_due_date": "23/11/2026",
+        "shipping_amount": "20,10",
+        "discount_amount": "0,20",
+        "notes": "",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "1",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+        "items-0-id": item.pk,
+        "items-0-sale": sale.pk,
+        "items-0-product": item.product_id,
+        "items-0-details": "Casaco azul",
+    }
+    response = financeiro_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    sale.refresh_from_db()
+    assert sale.total_amount == Decimal("109.90")
+    assert sale.items.get().details == "Casaco azul"
+
+
+def test_change_form_refuses_a_discount_larger_than_the_sale(financeiro_client, sale):
+    url = reverse("admin:sales_sale_change", args=[sale.pk])
+    item = sale.items.get()
+    response = financeiro_client.post(
+        url,
+        {
+            "customer": sale.customer_id,
+            "seller": sale.seller_id,
+            "sale_date": "23/11/2026",
+            "payment_method": "cash",
+            "installments": "1",
+            "first_due_date": "23/11/2026",
+            "shipping_amount": "0",
+            "discount_amount": "1000",
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "1",
+            "items-MIN_NUM_FORMS": "0",
+            "items-MAX_NUM_FORMS": "1000",
+            "items-0-id": item.pk,
+            "items-0-sale": sale.pk,
+            "items-0-product": item.product_id,
+        },
+    )
+    assert response.status_code == 200
+    assert "O desconto não pode ser maior" in response.content.decode()
+    sale.refresh_from_db()
+    assert sale.discount_amount == Decimal("5.00")
+
+
+def test_confirmed_sale_is_read_only(financeiro_client, sale, financeiro):
+    confirm_sale(sale, financeiro)
+    response = financeiro_client.get(reverse("admin:sales_sale_change", args=[sale.pk]))
+    assert response.status_code == 200
+    assert response.context["has_change_permission"] is False
