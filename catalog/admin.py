@@ -73,6 +73,13 @@ class StockMovementForm(forms.ModelForm):
             raise forms.ValidationError(_("The quantity must be greater than zero."))
         return value
 
+    def clean(self):
+        cleaned = super().clean()
+        # The clerk types how many; the movement stores the sign (out is negative).
+        if cleaned.get("quantity") and cleaned.get("kind") == StockMovement.Kind.ADJUSTMENT_OUT:
+            cleaned["quantity"] = -cleaned["quantity"]
+        return cleaned
+
 
 @admin.register(StockMovement)
 class StockMovementAdmin(admin.ModelAdmin):
@@ -110,7 +117,7 @@ class StockMovementAdmin(admin.ModelAdmin):
         movement = services.record_adjustment(
             product=form.cleaned_data["product"],
             kind=form.cleaned_data["kind"],
-            quantity=form.cleaned_data["quantity"],
+            quantity=abs(form.cleaned_data["quantity"]),
             user=request.user,
             note=form.cleaned_data["note"],
         )

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -11,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.money import brl
+from core.widgets import PreloadedAutocompleteSelect
 from customers.documents import document_search_term
 
 from . import services
@@ -20,10 +22,24 @@ from .models import Receivable, Sale, SaleItem
 CONFIRM_PERMISSION = "sales.confirm_sale"
 
 
+class SaleItemForm(forms.ModelForm):
+    class Meta:
+        model = SaleItem
+        fields = ["product", "details"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("product")
+        if field is not None and self.instance.product_id:
+            # Label the chosen product from the row's select_related product, not one query per row.
+            getattr(field.widget, "widget", field.widget).preloaded = self.instance.product
+
+
 class SaleItemInline(admin.TabularInline):
     """Quantities and prices come from the order; the clerk may pick another product or edit details."""
 
     model = SaleItem
+    form = SaleItemForm
     fields = ["position", "product", "details", "quantity", "unit_price", "line_total"]
     readonly_fields = ["position", "quantity", "unit_price", "line_total"]
     autocomplete_fields = ["product"]
@@ -33,6 +49,16 @@ class SaleItemInline(admin.TabularInline):
     @admin.display(description=_("total"))
     def line_total(self, item):
         return brl(item.total)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "product":
+            kwargs["widget"] = PreloadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request, obj=None):
         return False
