@@ -73,15 +73,14 @@ class SaleAdmin(admin.ModelAdmin):
     formfield_overrides = {models.DecimalField: {"localize": True}}
     list_display = [
         "number",
+        "review_link",
         "sale_date",
         "status_badge",
         "customer_name",
+        "total",
+        "payment_method",
         "seller",
         "integration",
-        "payment_method",
-        "installments",
-        "total",
-        "review_link",
     ]
     list_display_links = ["number"]
     list_filter = ["status", "integration", "sale_date", "seller"]
@@ -153,14 +152,14 @@ class SaleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("total"), ordering="total_amount")
     def total(self, sale):
-        return brl(sale.total_amount)
+        return format_html('<span style="white-space: nowrap">{}</span>', brl(sale.total_amount))
 
     @admin.display(description="")
     def review_link(self, sale):
         if not sale.is_pending:
             return ""
         return format_html(
-            '<a class="button" href="{}">{}</a>',
+            '<a href="{}" style="white-space: nowrap">{}</a>',
             reverse("admin:sales_sale_review", args=[sale.pk]),
             gettext("Review and confirm"),
         )

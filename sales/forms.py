@@ -19,7 +19,9 @@ class SaleTermsForm(forms.Form):
     payment_method = forms.ChoiceField(label=_("payment method"), choices=Sale.PaymentMethod.choices)
     installments = forms.IntegerField(label=_("installments"), min_value=1, max_value=MAX_INSTALLMENTS)
     first_due_date = forms.DateField(
-        label=_("first due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("first due date"),
+        # Typed dd/mm/aaaa (the browser's own date picker follows the OS locale, not the page's).
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/aaaa", "size": 10}),
     )
     seller = forms.ModelChoiceField(label=_("seller"), queryset=None)
 
