@@ -25,3 +25,5 @@ LOJA_INTEGRADA_APP_KEY = "test-application-key"
 # Tests point the clients at the sandboxes on live_server; a real store address here would be
 # refused by pytest-socket anyway.
 STORE_HTTP_TIMEOUT = (2.0, 5.0)
+# No collectstatic before tests: serve from the finders and don't warn about an empty STATIC_ROOT.
+WHITENOISE_AUTOREFRESH = True

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,4 @@ def test_signup_is_closed(client):
             "password2": "x-Senha-123",
         },
     )
-    from django.contrib.auth import get_user_model
-
     assert not get_user_model().objects.filter(username="novo").exists()
