@@ -71,16 +71,18 @@ def test_list_page_queries_do_not_grow_with_rows(gestor_client, gestor, name, ad
     assert many == few, f"{name}: {few} queries for 3 rows, {many} for 30"
 
 
-def test_review_page_queries_do_not_grow_with_items(financeiro_client):
-    def sale_with(item_count):
-        return PendingSaleFactory(
-            lines=[
-                ItemLine(product=ProductFactory(), quantity=Decimal("1"), unit_price=Decimal("3.33"))
-                for _ in range(item_count)
-            ],
-            installments=item_count,
-        )
+def sale_with(item_count):
+    """A pending sale of `item_count` items in as many installments."""
+    return PendingSaleFactory(
+        lines=[
+            ItemLine(product=ProductFactory(), quantity=Decimal("1"), unit_price=Decimal("3.33"))
+            for _ in range(item_count)
+        ],
+        installments=item_count,
+    )
 
+
+def test_review_page_queries_do_not_grow_with_items(financeiro_client):
     few = queries_for(financeiro_client, reverse("admin:sales_sale_review", args=[sale_with(3).pk]))
     many = queries_for(financeiro_client, reverse("admin:sales_sale_review", args=[sale_with(30).pk]))
     assert many == few
@@ -97,14 +99,6 @@ def test_confirmed_review_page_queries_do_not_grow_with_receivables(financeiro_c
 
 
 def test_sale_change_page_queries_do_not_grow_with_items(financeiro_client):
-    def sale_with(item_count):
-        return PendingSaleFactory(
-            lines=[
-                ItemLine(product=ProductFactory(), quantity=Decimal("1"), unit_price=Decimal("1"))
-                for _ in range(item_count)
-            ]
-        )
-
     few = queries_for(financeiro_client, reverse("admin:sales_sale_change", args=[sale_with(3).pk]))
     many = queries_for(financeiro_client, reverse("admin:sales_sale_change", args=[sale_with(30).pk]))
     assert many == few
