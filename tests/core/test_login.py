@@ -50,3 +50,11 @@ def test_signup_is_closed(client):
         },
     )
     assert not get_user_model().objects.filter(username="novo").exists()
+
+
+def test_two_factor_setup_is_in_the_admins_look(financeiro_client):
+    # Asks for the password again first (recent login), on a page of the same look.
+    response = financeiro_client.get(reverse("mfa_activate_totp"), follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "admin/css/base.css" in page and "Ponte" in page
