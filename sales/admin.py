@@ -183,8 +183,12 @@ class SaleAdmin(admin.ModelAdmin):
         return request.user.has_perm("sales.cancel_sale")
 
     def save_model(self, request, obj, form, change):
-        services.refresh_total(obj)
-        super().save_model(request, obj, form, change)
+        editable = {field.name for field in Sale._meta.concrete_fields if field.editable}
+        try:
+            services.save_sale_changes(obj, [name for name in form.fields if name in editable])
+        except services.SaleNotPending as error:
+            # Confirmed or cancelled while the form was open: nothing is saved.
+            raise PermissionDenied(str(error)) from error
 
     # --- bulk actions -----------------------------------------------------------------------------
     @admin.action(description=_("Confirm selected sales"), permissions=["confirm"])

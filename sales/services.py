@@ -141,6 +141,21 @@ def refresh_total(sale: Sale) -> Sale:
 MAX_INSTALLMENTS = 120
 
 
+def save_sale_changes(sale: Sale, fields: Iterable[str]) -> Sale:
+    """Save what a clerk edited on a pending sale: only those fields and the total, never the status.
+
+    `sale` may be stale (a form loaded a moment ago): the row is locked and must still be pending,
+    so an edit racing a confirm can neither revert the confirmation nor change a booked sale.
+    """
+    with transaction.atomic():
+        locked = Sale.objects.select_for_update().get(pk=sale.pk)
+        _ensure_pending(locked)
+        sale.items_amount = locked.items_amount
+        refresh_total(sale)
+        sale.save(update_fields=[*fields, "shipping_amount", "discount_amount", "total_amount", "updated_at"])
+    return sale
+
+
 def update_sale_terms(
     sale: Sale, *, payment_method: str, installments: int, first_due_date: date, seller
 ) -> Sale:

@@ -4,7 +4,15 @@ from decimal import Decimal
 import pytest
 
 from sales.models import Receivable, Sale
-from sales.services import ItemLine, SaleError, SaleNotPending, cancel_sale, confirm_sale, update_sale_terms
+from sales.services import (
+    ItemLine,
+    SaleError,
+    SaleNotPending,
+    cancel_sale,
+    confirm_sale,
+    save_sale_changes,
+    update_sale_terms,
+)
 from tests.catalog.factories import ProductFactory
 from tests.core.factories import UserFactory
 from tests.sales.factories import PendingSaleFactory
@@ -83,3 +91,23 @@ def test_a_sale_with_zero_total_confirms_without_receivables(financeiro):
     )
     confirm_sale(sale, financeiro)
     assert not Receivable.objects.filter(sale=sale).exists()
+
+
+def test_a_stale_edit_cannot_touch_a_sale_confirmed_meanwhile(financeiro):
+    stale = PendingSaleFactory()
+    confirm_sale(Sale.objects.get(pk=stale.pk), financeiro)
+    stale.shipping_amount = Decimal("50.00")
+    with pytest.raises(SaleNotPending):
+        save_sale_changes(stale, ["shipping_amount"])
+    stale.refresh_from_db()
+    assert stale.status == Sale.Status.CONFIRMED and stale.shipping_amount == Decimal("0.00")
+
+
+def test_an_edit_saves_its_fields_and_the_total_only(financeiro):
+    sale = PendingSaleFactory(shipping_amount=Decimal("10.00"))
+    Sale.objects.filter(pk=sale.pk).update(notes="nota de outra pessoa")
+    sale.shipping_amount = Decimal("12.345")
+    save_sale_changes(sale, ["shipping_amount"])
+    sale.refresh_from_db()
+    assert sale.shipping_amount == Decimal("12.35") and sale.total_amount == Decimal("112.35")
+    assert sale.notes == "nota de outra pessoa"
