@@ -2,15 +2,20 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Sale
 from .services import MAX_INSTALLMENTS
 
 
-def seller_choices():
-    """Who may be named seller: active staff accounts."""
-    return get_user_model().objects.filter(is_active=True, is_staff=True).order_by("username")
+def seller_choices(current_seller_id=None):
+    """Who may be named seller: active staff accounts, and whoever the sale names now."""
+    return (
+        get_user_model()
+        .objects.filter(Q(is_active=True, is_staff=True) | Q(pk=current_seller_id))
+        .order_by("username")
+    )
 
 
 class SaleTermsForm(forms.Form):
@@ -27,7 +32,7 @@ class SaleTermsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["seller"].queryset = seller_choices()
+        self.fields["seller"].queryset = seller_choices(self.initial.get("seller"))
 
     @classmethod
     def for_sale(cls, sale: Sale, data=None):

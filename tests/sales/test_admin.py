@@ -294,3 +294,24 @@ def test_confirmed_sale_is_read_only(financeiro_client, sale, financeiro):
     response = financeiro_client.get(reverse("admin:sales_sale_change", args=[sale.pk]))
     assert response.status_code == 200
     assert response.context["has_change_permission"] is False
+
+
+def test_a_seller_who_is_not_staff_can_stay_the_seller(financeiro_client):
+    # The integration's seller may be a plain account; confirming must not force a change.
+    sale = PendingSaleFactory()
+    assert not sale.seller.is_staff
+    response = financeiro_client.post(review_url(sale), terms(sale, _confirm="1"))
+    assert response.status_code == 302
+    sale.refresh_from_db()
+    assert sale.status == Sale.Status.CONFIRMED
+
+
+def test_change_form_of_a_pending_sale_leads_to_its_review(financeiro_client, sale, financeiro):
+    url = reverse("admin:sales_sale_change", args=[sale.pk])
+    assert review_url(sale) in financeiro_client.get(url).content.decode()
+    assert (
+        reverse("admin:sales_sale_change", args=[sale.pk])
+        in financeiro_client.get(review_url(sale)).content.decode()
+    )
+    confirm_sale(sale, financeiro)
+    assert review_url(sale) not in financeiro_client.get(url).content.decode()
