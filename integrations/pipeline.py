@@ -182,6 +182,19 @@ def _total_mismatch(sale: Sale) -> str:
     ) % {"store": brl(sale.store_total_amount), "ours": brl(sale.total_amount), "difference": brl(difference)}
 
 
+def record_failure(integration: Integration, store_order_id: str, *, reason: str, code: str = "fetch_failed"):
+    """An order that could not even be read: a failed attempt with the reason (an imported one stays)."""
+    return _record_outcome(
+        integration,
+        store_order_id=store_order_id,
+        number="",
+        status=ImportRecord.Status.FAILED,
+        code=code,
+        reason=reason,
+        payload=None,
+    )
+
+
 def _create_pending_sale(integration: Integration, order: StoreOrder) -> Sale:
     if order.currency and order.currency.upper() != settings.COMPANY_CURRENCY:
         raise ImportFailure(
@@ -307,7 +320,8 @@ def _finish(
     record.reason = reason
     record.attempts += 1
     record.last_attempt_at = timezone.now()
-    record.payload = _storable(payload)
+    if payload is not None:  # a failed fetch keeps what the store sent last time
+        record.payload = _storable(payload)
     if sale is not None:
         record.sale = sale
     if order is not None:

@@ -169,7 +169,21 @@ def _retry_failed(integration: Integration, source, run: ImportRun, *, started_a
         .values_list("store_order_id", flat=True)[:RETRY_BATCH]
     )
     for store_order_id in failed_ids:
-        record = pipeline.import_fetched(integration, source.fetch(store_order_id))
+        try:
+            fetched = source.fetch(store_order_id)
+        except StoreError:
+            raise  # the store itself is refusing or down: the run's verdict, above
+        except Exception as error:
+            # This one order cannot be read back: note the attempt (it goes to the back of the
+            # queue) rather than stall every later retry behind it.
+            logger.exception("fetching %s order %s failed", integration, store_order_id)
+            record = pipeline.record_failure(
+                integration,
+                store_order_id,
+                reason=_("Could not fetch the order again: %(error)s") % {"error": error},
+            )
+        else:
+            record = pipeline.import_fetched(integration, fetched)
         _count(run, [record], seen=1)
     if failed_ids:
         run.save(update_fields=["orders_seen", "imported", "skipped", "failed"])

@@ -297,3 +297,21 @@ def test_a_single_order_from_a_store_refusing_the_key_disconnects_it(fake_store)
         sync.import_single_order(integration, "1")
     integration.refresh_from_db()
     assert integration.connection_status == Integration.ConnectionStatus.DISCONNECTED
+
+
+def test_a_failed_order_that_cannot_be_read_back_goes_to_the_back_of_the_retry_queue(fake_store):
+    integration = IntegrationFactory()
+    store = fake_store(integration)
+    dollars, later = _orders(integration, 2)
+    store.add(replace(dollars, currency="USD"), later)
+    sync.sync_integration(integration)
+    ImportRecord.objects.update(last_attempt_at=timezone.now() - timedelta(minutes=10))
+    store.fail_on_fetch = ValueError("resposta sem 'numero'")
+
+    run = sync.sync_integration(integration)
+
+    record = ImportRecord.objects.get(store_order_id=dollars.store_order_id)
+    assert run.status == ImportRun.Status.DONE and run.failed == 1
+    assert record.attempts == 2 and record.last_attempt_at > timezone.now() - timedelta(minutes=1)
+    assert record.reason == "Não foi possível buscar o pedido novamente: resposta sem 'numero'"
+    assert record.payload == dollars.raw  # what the store sent before is kept
