@@ -43,6 +43,15 @@ def connect_url(provider: str, integration: Integration | None = None) -> str | 
     return f"{url}?integration={integration.pk}" if integration is not None else url
 
 
+def manager_action(permission: str):
+    """A button's view: POST only; anonymous users to the login, users without `permission` get 403."""
+
+    def decorate(view):
+        return require_POST(login_required(permission_required(permission, raise_exception=True)(view)))
+
+    return decorate
+
+
 class IntegrationListView(PermissionRequiredMixin, TemplateView):
     permission_required = "integrations.view_integration"
     template_name = "integrations/list.html"
@@ -103,9 +112,7 @@ class ImportLogView(PermissionRequiredMixin, TemplateView):
         )
 
 
-@require_POST
-@login_required
-@permission_required("integrations.change_integration", raise_exception=True)
+@manager_action("integrations.change_integration")
 def toggle_integration(request, pk):
     """The "Integração ativada" switch."""
     integration = get_object_or_404(Integration, pk=pk)
@@ -118,9 +125,7 @@ def toggle_integration(request, pk):
     return redirect("integrations:detail", pk=pk)
 
 
-@require_POST
-@login_required
-@permission_required("integrations.run_import", raise_exception=True)
+@manager_action("integrations.run_import")
 def import_now(request, pk):
     """ "Importar agora": queue an import of this store (one at a time)."""
     integration = get_object_or_404(Integration, pk=pk)
@@ -135,9 +140,7 @@ def import_now(request, pk):
     return redirect("integrations:detail", pk=pk)
 
 
-@require_POST
-@login_required
-@permission_required("integrations.run_import", raise_exception=True)
+@manager_action("integrations.run_import")
 def retry_records(request):
     """ "Tentar novamente" for one order (the row's button) or for every order ticked."""
     ids = [request.POST["record"]] if request.POST.get("record") else request.POST.getlist("records")

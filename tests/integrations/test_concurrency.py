@@ -52,6 +52,16 @@ def _slow_sale_creation(monkeypatch):
     monkeypatch.setattr(sales_services, "create_sale", slow)
 
 
+def _busy_store(fake_store, monkeypatch, count=6):
+    """A store with `count` paid orders, and sales slow enough for workers to overlap."""
+    integration = IntegrationFactory()
+    start = integration.activated_at + timedelta(minutes=1)
+    orders = [StoreOrderFactory(placed_at=start + timedelta(minutes=i)) for i in range(count)]
+    fake_store(integration).add(*orders)
+    _slow_sale_creation(monkeypatch)
+    return integration, orders
+
+
 def test_the_same_order_from_two_workers_at_once_makes_one_sale(monkeypatch):
     integration = IntegrationFactory()
     order = StoreOrderFactory(placed_at=integration.activated_at + timedelta(minutes=1))
@@ -65,11 +75,7 @@ def test_the_same_order_from_two_workers_at_once_makes_one_sale(monkeypatch):
 
 
 def test_two_runs_of_the_same_store_at_once_make_no_duplicate(fake_store, monkeypatch):
-    integration = IntegrationFactory()
-    start = integration.activated_at + timedelta(minutes=1)
-    orders = [StoreOrderFactory(placed_at=start + timedelta(minutes=i)) for i in range(6)]
-    fake_store(integration).add(*orders)
-    _slow_sale_creation(monkeypatch)
+    integration, _orders = _busy_store(fake_store, monkeypatch)
 
     runs = _in_threads(2, lambda i: sync.sync_integration(integration))
 
@@ -79,11 +85,7 @@ def test_two_runs_of_the_same_store_at_once_make_no_duplicate(fake_store, monkey
 
 
 def test_without_the_lease_the_database_alone_still_makes_one_sale_per_order(fake_store, monkeypatch):
-    integration = IntegrationFactory()
-    start = integration.activated_at + timedelta(minutes=1)
-    orders = [StoreOrderFactory(placed_at=start + timedelta(minutes=i)) for i in range(6)]
-    fake_store(integration).add(*orders)
-    _slow_sale_creation(monkeypatch)
+    integration, orders = _busy_store(fake_store, monkeypatch)
     monkeypatch.setattr(sync, "acquire_lease", lambda integration: True)
 
     runs = _in_threads(3, lambda i: sync.sync_integration(integration))

@@ -29,14 +29,21 @@ def _orders(integration, count, *, start=None):
     ]
 
 
+def _store_with_orders(fake_store, count, **integration_fields):
+    """An integration whose store holds `count` paid orders: (integration, store, orders)."""
+    integration = IntegrationFactory(**integration_fields)
+    orders = _orders(integration, count)
+    store = fake_store(integration)
+    store.add(*orders)
+    return integration, store, orders
+
+
 def _imported_ids(integration):
     return sorted(Sale.objects.filter(integration=integration).values_list("external_id", flat=True), key=int)
 
 
 def test_a_run_imports_every_page_and_moves_the_cursor_to_the_last_order(fake_store):
-    integration = IntegrationFactory()
-    orders = _orders(integration, 5)
-    fake_store(integration).add(*orders)
+    integration, _store, orders = _store_with_orders(fake_store, 5)
 
     run = sync.sync_integration(integration)
 
@@ -49,9 +56,7 @@ def test_a_run_imports_every_page_and_moves_the_cursor_to_the_last_order(fake_st
 
 
 def test_the_next_run_reads_from_the_cursor_and_imports_nothing_twice(fake_store):
-    integration = IntegrationFactory()
-    store = fake_store(integration)
-    store.add(*_orders(integration, 3))
+    integration, store, _added = _store_with_orders(fake_store, 3)
     sync.sync_integration(integration)
     later = _orders(integration, 2, start=integration.activated_at + timedelta(hours=1))
     store.add(*later)
@@ -93,9 +98,7 @@ def test_an_integration_not_importing_does_not_even_ask_the_store(fake_store, st
 
 
 def test_a_refused_credential_disconnects_that_integration_with_the_reason(fake_store):
-    integration = IntegrationFactory()
-    store = fake_store(integration)
-    store.add(*_orders(integration, 2))
+    integration, store, _added = _store_with_orders(fake_store, 2)
     store.fail_on_page[0] = AuthError("401 chave inválida")
 
     run = sync.sync_integration(integration)
@@ -111,9 +114,7 @@ def test_a_refused_credential_disconnects_that_integration_with_the_reason(fake_
 
 
 def test_a_suspended_store_pauses_and_resumes_when_it_answers_again(fake_store):
-    integration = IntegrationFactory()
-    store = fake_store(integration)
-    store.add(*_orders(integration, 2))
+    integration, store, _added = _store_with_orders(fake_store, 2)
     store.fail_on_page[0] = Suspended("402 loja suspensa")
 
     assert sync.sync_integration(integration).status == ImportRun.Status.FAILED
@@ -134,10 +135,7 @@ def test_a_suspended_store_pauses_and_resumes_when_it_answers_again(fake_store):
     ids=["unavailable", "rate-limited", "limiter-timeout"],
 )
 def test_a_store_down_mid_run_ends_it_as_retry_later_keeping_the_cursor(fake_store, error):
-    integration = IntegrationFactory()
-    orders = _orders(integration, 6)
-    store = fake_store(integration)
-    store.add(*orders)
+    integration, store, orders = _store_with_orders(fake_store, 6)
     store.fail_on_page[1] = error
 
     run = sync.sync_integration(integration)
@@ -160,9 +158,7 @@ class Crash(BaseException):
 
 
 def test_a_crash_mid_page_loses_nothing_and_duplicates_nothing(fake_store, monkeypatch):
-    integration = IntegrationFactory()
-    orders = _orders(integration, 4)
-    fake_store(integration).add(*orders)
+    integration, _store, orders = _store_with_orders(fake_store, 4)
     real = pipeline.import_fetched
     crashing_on = orders[3].store_order_id
 
@@ -185,9 +181,7 @@ def test_a_crash_mid_page_loses_nothing_and_duplicates_nothing(fake_store, monke
 
 
 def test_an_integration_switched_off_mid_run_stops_without_moving_the_cursor(fake_store, monkeypatch):
-    integration = IntegrationFactory()
-    orders = _orders(integration, 4)
-    fake_store(integration).add(*orders)
+    integration, _store, _orders = _store_with_orders(fake_store, 4)
     real = pipeline.import_orders
 
     def import_then_switch_off(integration, fetched):
@@ -203,9 +197,7 @@ def test_an_integration_switched_off_mid_run_stops_without_moving_the_cursor(fak
 
 
 def test_a_run_out_of_time_leaves_the_rest_to_the_next_one(fake_store):
-    integration = IntegrationFactory()
-    orders = _orders(integration, 5)
-    fake_store(integration).add(*orders)
+    integration, _store, orders = _store_with_orders(fake_store, 5)
 
     run = sync.sync_integration(integration, budget_seconds=0)
 
@@ -241,13 +233,19 @@ def test_an_order_short_of_stock_comes_in_on_a_later_run_once_stock_arrives(fake
     assert Sale.objects.count() == 2
 
 
-def test_a_failed_retry_that_cannot_reach_the_store_ends_as_retry_later(fake_store):
+def _with_an_earlier_failure(fake_store):
+    """A store whose first order failed (in dollars) on a run ten minutes ago."""
     integration = IntegrationFactory()
     store = fake_store(integration)
     dollars, later = _orders(integration, 2)
     store.add(replace(dollars, currency="USD"), later)
     sync.sync_integration(integration)
     ImportRecord.objects.update(last_attempt_at=timezone.now() - timedelta(minutes=10))
+    return integration, store, dollars
+
+
+def test_a_failed_retry_that_cannot_reach_the_store_ends_as_retry_later(fake_store):
+    integration, store, _dollars = _with_an_earlier_failure(fake_store)
     store.fail_on_fetch = Unavailable("timeout")
     assert sync.sync_integration(integration).status == ImportRun.Status.RETRY_LATER
 
@@ -272,9 +270,7 @@ def test_an_expired_lease_is_taken_over():
 
 
 def test_a_bug_in_a_store_package_fails_the_run_not_the_caller(fake_store):
-    integration = IntegrationFactory()
-    store = fake_store(integration)
-    store.add(*_orders(integration, 1))
+    integration, store, _added = _store_with_orders(fake_store, 1)
     store.fail_on_page[0] = KeyError("situacao")
     run = sync.sync_integration(integration)
     integration.refresh_from_db()
@@ -300,12 +296,7 @@ def test_a_single_order_from_a_store_refusing_the_key_disconnects_it(fake_store)
 
 
 def test_a_failed_order_that_cannot_be_read_back_goes_to_the_back_of_the_retry_queue(fake_store):
-    integration = IntegrationFactory()
-    store = fake_store(integration)
-    dollars, later = _orders(integration, 2)
-    store.add(replace(dollars, currency="USD"), later)
-    sync.sync_integration(integration)
-    ImportRecord.objects.update(last_attempt_at=timezone.now() - timedelta(minutes=10))
+    integration, store, dollars = _with_an_earlier_failure(fake_store)
     store.fail_on_fetch = ValueError("resposta sem 'numero'")
 
     run = sync.sync_integration(integration)

@@ -26,6 +26,14 @@ def _record(integration, status, reason="", **fields):
     )
 
 
+def _orders_in_store(fake_store, integration, count=1):
+    """Paid orders placed after the integration's activation, in its fake store."""
+    placed = integration.activated_at + timedelta(minutes=1)
+    orders = [StoreOrderFactory(placed_at=placed, updated_at=placed) for _ in range(count)]
+    fake_store(integration).add(*orders)
+    return orders
+
+
 def _pages(integration):
     return [
         ("get", reverse("integrations:list")),
@@ -121,8 +129,7 @@ def test_the_switch_turns_imports_off_and_on(gestor_client):
 
 def test_import_now_queues_one_import_by_the_manager(gestor_client, gestor, fake_store):
     integration = IntegrationFactory()
-    placed = integration.activated_at + timedelta(minutes=1)
-    fake_store(integration).add(StoreOrderFactory(placed_at=placed, updated_at=placed))
+    _orders_in_store(fake_store, integration)
     response = gestor_client.post(reverse("integrations:import_now", args=[integration.pk]), follow=True)
     run = ImportRun.objects.get()
     assert (run.trigger, run.requested_by, run.imported) == ("manual", gestor, 1)
@@ -162,9 +169,7 @@ def test_the_import_log_lists_failed_and_skipped_orders_with_filters(gestor_clie
 
 def test_retry_one_order_from_the_log(gestor_client, fake_store):
     integration = IntegrationFactory()
-    placed = integration.activated_at + timedelta(minutes=1)
-    order = StoreOrderFactory(placed_at=placed, updated_at=placed)
-    fake_store(integration).add(order)
+    (order,) = _orders_in_store(fake_store, integration)
     failed = _record(integration, "failed", "loja fora do ar", store_order_id=order.store_order_id)
     other = _record(integration, "failed", "outro")
     response = gestor_client.post(
@@ -179,9 +184,7 @@ def test_retry_one_order_from_the_log(gestor_client, fake_store):
 
 def test_retry_many_orders_and_never_redirect_off_site(gestor_client, fake_store):
     integration = IntegrationFactory()
-    placed = integration.activated_at + timedelta(minutes=1)
-    orders = [StoreOrderFactory(placed_at=placed, updated_at=placed) for _ in range(2)]
-    fake_store(integration).add(*orders)
+    orders = _orders_in_store(fake_store, integration, 2)
     records = [_record(integration, "failed", "x", store_order_id=o.store_order_id) for o in orders]
     response = gestor_client.post(
         reverse("integrations:retry"), {"records": [r.pk for r in records], "next": "https://evil.example/"}
@@ -221,9 +224,7 @@ def test_the_admin_import_now_action_queues_imports(gestor_client, fake_store):
 
 def test_the_admin_retry_action_on_import_records(gestor_client, fake_store):
     integration = IntegrationFactory()
-    placed = integration.activated_at + timedelta(minutes=1)
-    order = StoreOrderFactory(placed_at=placed, updated_at=placed)
-    fake_store(integration).add(order)
+    (order,) = _orders_in_store(fake_store, integration)
     record = _record(integration, "failed", "x", store_order_id=order.store_order_id)
     gestor_client.post(
         reverse("admin:integrations_importrecord_changelist"),
