@@ -13,6 +13,9 @@ from django_q.tasks import async_task
 
 from .models import ImportRecord, ImportRun, Integration
 
+# How long the history of import runs is kept.
+RUN_HISTORY_DAYS = 30
+
 
 def credential_hint(secret: str) -> str:
     """What may be shown of a secret: its last four characters."""
@@ -183,3 +186,15 @@ def retry_imports(records: Iterable[ImportRecord]) -> RetryRequest:
 
 def _lost_after() -> timedelta:
     return timedelta(seconds=settings.Q_CLUSTER.get("retry", 900))
+
+
+def prune_import_runs(*, keep_days: int = RUN_HISTORY_DAYS) -> int:
+    """Forget finished import runs older than `keep_days` (the schedule makes hundreds a day per
+    store). Import records, which say what happened to each order, are kept."""
+    unfinished = [ImportRun.Status.QUEUED, ImportRun.Status.RUNNING]
+    deleted, _by_model = (
+        ImportRun.objects.exclude(status__in=unfinished)
+        .filter(queued_at__lt=timezone.now() - timedelta(days=keep_days))
+        .delete()
+    )
+    return deleted

@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 LEASE = timedelta(minutes=15)
 # Failed orders retried per run, oldest attempt first: each costs a detail call to the store.
 RETRY_BATCH = 100
+# Retries on every run before backing off, and the longest wait between two retries.
+FREE_RETRIES = 3
+MAX_RETRY_INTERVAL = timedelta(hours=1)
 
 
 def acquire_lease(integration: Integration) -> bool:
@@ -158,16 +161,29 @@ def _resume_if_suspended(integration: Integration) -> None:
         services.resume_integration(integration)
 
 
+def retry_due(attempts: int, last_attempt_at, now) -> bool:
+    """Whether a failed order is tried again now. The first retries come on every run (stock
+    arrives within minutes); an order that keeps failing is tried less and less often, at most
+    hourly, so it does not spend the store's request budget every few minutes."""
+    if attempts <= FREE_RETRIES or last_attempt_at is None:
+        return True
+    interval = timedelta(minutes=settings.IMPORT_SCHEDULE_MINUTES) * 2 ** (attempts - FREE_RETRIES)
+    return last_attempt_at + min(interval, MAX_RETRY_INTERVAL) <= now
+
+
 def _retry_failed(integration: Integration, source, run: ImportRun, *, started_at) -> None:
-    """Orders that failed on an earlier run are tried again (stock may have arrived, the store
-    fixed its data); those that failed in this run's pages just now are not asked for twice."""
-    failed_ids = list(
+    """Orders that failed on an earlier run and are due are tried again (stock may have arrived,
+    the store fixed its data); those that failed in this run's pages just now are not asked twice."""
+    now = timezone.now()
+    candidates = (
         ImportRecord.objects.filter(
             integration=integration, status=ImportRecord.Status.FAILED, last_attempt_at__lt=started_at
         )
         .order_by("last_attempt_at", "pk")
-        .values_list("store_order_id", flat=True)[:RETRY_BATCH]
+        .values_list("store_order_id", "attempts", "last_attempt_at")
     )
+    failed_ids = [order_id for order_id, attempts, last in candidates if retry_due(attempts, last, now)]
+    failed_ids = failed_ids[:RETRY_BATCH]
     for store_order_id in failed_ids:
         try:
             fetched = source.fetch(store_order_id)

@@ -33,6 +33,7 @@ def run_import(integration_id: int, run_id: int | None = None, trigger: str = Im
 
 def import_all_enabled() -> int:
     """Queue an import of every store that may import; returns how many were queued."""
+    services.prune_import_runs()
     queued = 0
     for integration in Integration.objects.filter(enabled=True, activated_at__isnull=False).exclude(
         connection_status=Integration.ConnectionStatus.DISCONNECTED

@@ -306,3 +306,28 @@ def test_a_failed_order_that_cannot_be_read_back_goes_to_the_back_of_the_retry_q
     assert record.attempts == 2 and record.last_attempt_at > timezone.now() - timedelta(minutes=1)
     assert record.reason == "Não foi possível buscar o pedido novamente: resposta sem 'numero'"
     assert record.payload == dollars.raw  # what the store sent before is kept
+
+
+@pytest.mark.parametrize(
+    "attempts, minutes_ago, due",
+    [
+        (1, 0, True),
+        (3, 0, True),
+        (4, 9, False),
+        (4, 10, True),
+        (6, 39, False),
+        (6, 40, True),
+        (20, 59, False),
+    ],
+)
+def test_failed_orders_are_retried_on_every_run_at_first_then_less_often(attempts, minutes_ago, due):
+    now = timezone.now()
+    # Schedule every 5 minutes: after three free retries, 10, 20, 40 minutes, … at most an hour.
+    assert sync.retry_due(attempts, now - timedelta(minutes=minutes_ago), now) is due
+
+
+def test_an_order_that_keeps_failing_is_not_fetched_on_every_run(fake_store):
+    integration, store, dollars = _with_an_earlier_failure(fake_store)
+    ImportRecord.objects.filter(store_order_id=dollars.store_order_id).update(attempts=5)
+    sync.sync_integration(integration)
+    assert store.fetches == []

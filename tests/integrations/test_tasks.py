@@ -150,3 +150,17 @@ def test_import_sales_for_one_integration_says_why_it_did_not_run(fake_store):
     )
     with pytest.raises(CommandError, match="Não há integração com o id 999"):
         call_command("import_sales", integration=999)
+
+
+def test_the_schedule_forgets_finished_runs_after_a_month_but_not_unfinished_ones():
+    integration = IntegrationFactory()
+    old_done = ImportRun.objects.create(integration=integration, trigger="schedule", status="done")
+    old_queued = ImportRun.objects.create(integration=integration, trigger="schedule", status="running")
+    recent = ImportRun.objects.create(integration=integration, trigger="schedule", status="done")
+    ImportRun.objects.filter(pk__in=[old_done.pk, old_queued.pk]).update(
+        queued_at=timezone.now() - timedelta(days=31)
+    )
+
+    assert services.prune_import_runs() == 1
+    assert set(ImportRun.objects.values_list("pk", flat=True)) >= {old_queued.pk, recent.pk}
+    assert not ImportRun.objects.filter(pk=old_done.pk).exists()

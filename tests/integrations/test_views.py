@@ -238,3 +238,9 @@ def test_the_admin_retry_action_on_import_records(gestor_client, fake_store):
 def test_the_import_history_is_read_only_in_the_admin(gestor_client, model):
     assert gestor_client.get(reverse(f"admin:integrations_{model}_changelist")).status_code == 200
     assert gestor_client.get(reverse(f"admin:integrations_{model}_add")).status_code == 403
+
+
+def test_the_admin_list_of_integrations_leads_to_the_managers_pages(gestor_client):
+    html = gestor_client.get(reverse("admin:integrations_integration_changelist")).content.decode()
+    assert f'href="{reverse("integrations:list")}"' in html and "Todas as integrações" in html
+    assert f'href="{reverse("integrations:import_log")}"' in html
