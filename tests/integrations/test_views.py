@@ -109,7 +109,7 @@ def test_a_disconnected_integration_says_why_when_and_offers_to_connect_again(ge
         disconnected_reason="A loja recusou as credenciais (401). Conecte a integração novamente.",
     )
     html = gestor_client.get(reverse("integrations:detail", args=[integration.pk])).content.decode()
-    assert "Desconectada em 21/11/2026 10:00." in html
+    assert "Desconectada em 21/11/2026 10:00:" in html
     assert "A loja recusou as credenciais (401)." in html
     assert f'href="/stub/ns/install/?integration={integration.pk}"' in html and "Conectar novamente" in html
     assert "Importar agora" not in html
@@ -164,7 +164,7 @@ def test_the_import_log_lists_failed_and_skipped_orders_with_filters(gestor_clie
 
     html = gestor_client.get(url, {"integration": first.pk, "status": "failed"}).content.decode()
     assert "motivo falha A" in html and "motivo ignorado A" not in html and "motivo falha B" not in html
-    assert "Tentar novamente" in html
+    assert "Tentar novamente" in html and "Filtrar" in html and "Todas as integrações" in html
 
 
 def test_retry_one_order_from_the_log(gestor_client, fake_store):
