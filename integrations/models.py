@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -131,7 +132,8 @@ class ImportRecord(models.Model):
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     placed_at = models.DateTimeField(_("placed at"), null=True, blank=True)
     store_updated_at = models.DateTimeField(_("updated at the store"), null=True, blank=True)
-    payload = models.JSONField(_("what the store sent"), default=dict, blank=True)
+    # DjangoJSONEncoder: a mapper's Decimals and datetimes are kept as text rather than failing the save.
+    payload = models.JSONField(_("what the store sent"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     sale = models.OneToOneField(
         "sales.Sale",
         verbose_name=_("sale"),
@@ -181,10 +183,12 @@ class ImportRun(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Not run")
+        # The store was down, slow or rate-limiting: the next run resumes from the kept cursor.
+        RETRY_LATER = "retry_later", _("Store unavailable, will retry")
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="import_runs")
     trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

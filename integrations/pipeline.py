@@ -9,6 +9,7 @@ only a failed ImportRecord with a reason a clerk can read, retried on later runs
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,16 +17,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from catalog import services as catalog_services
 from catalog.models import Product
+from core.templatetags.money import brl
 from customers.models import Customer
 from customers.services import find_or_create_customer
 from sales import services as sales_services
-from sales.models import Sale
+from sales.models import Sale, to_cents
 
 from .models import ImportRecord, Integration, StoreProductLink
 from .providers import FetchedOrder
@@ -122,21 +125,19 @@ def import_order(integration: Integration, order: StoreOrder) -> ImportRecord | 
     integration.refresh_from_db(fields=["enabled", "connection_status", "activated_at"])
     if not integration.is_importing:
         return None
-
-    skip = eligibility(integration, order)
-    if skip is not None:
-        return _record_outcome(
-            integration,
-            store_order_id=order.store_order_id,
-            number=order.number,
-            status=ImportRecord.Status.SKIPPED,
-            code=skip.code,
-            reason=skip.reason,
-            payload=order.raw,
-            order=order,
-        )
-
     try:
+        skip = eligibility(integration, order)
+        if skip is not None:
+            return _record_outcome(
+                integration,
+                store_order_id=order.store_order_id,
+                number=order.number,
+                status=ImportRecord.Status.SKIPPED,
+                code=skip.code,
+                reason=skip.reason,
+                payload=order.raw,
+                order=order,
+            )
         with transaction.atomic():
             record = _lock_record(integration, order.store_order_id, order.number)
             if record.status == ImportRecord.Status.IMPORTED:
@@ -146,8 +147,8 @@ def import_order(integration: Integration, order: StoreOrder) -> ImportRecord | 
                 record,
                 order,
                 status=ImportRecord.Status.IMPORTED,
-                code="",
-                reason="",
+                code="total_mismatch" if sale.store_total_difference is not None else "",
+                reason=_total_mismatch(sale),
                 payload=order.raw,
                 sale=sale,
             )
@@ -167,6 +168,30 @@ def import_order(integration: Integration, order: StoreOrder) -> ImportRecord | 
         reason=reason,
         payload=order.raw,
         order=order,
+    )
+
+
+def _total_mismatch(sale: Sale) -> str:
+    """Said on the sale and its import record when the store's total is not items + freight − discount."""
+    difference = sale.store_total_difference
+    if difference is None:
+        return ""
+    return _(
+        "The store's total (%(store)s) differs from items + freight − discount (%(ours)s): "
+        "difference of %(difference)s. Check the sale before confirming it."
+    ) % {"store": brl(sale.store_total_amount), "ours": brl(sale.total_amount), "difference": brl(difference)}
+
+
+def record_failure(integration: Integration, store_order_id: str, *, reason: str, code: str = "fetch_failed"):
+    """An order that could not even be read: a failed attempt with the reason (an imported one stays)."""
+    return _record_outcome(
+        integration,
+        store_order_id=store_order_id,
+        number="",
+        status=ImportRecord.Status.FAILED,
+        code=code,
+        reason=reason,
+        payload=None,
     )
 
 
@@ -197,7 +222,7 @@ def _create_pending_sale(integration: Integration, order: StoreOrder) -> Sale:
         if shortages:
             raise ImportFailure("insufficient_stock", "; ".join(str(shortage) for shortage in shortages))
 
-    return sales_services.create_sale(
+    sale = sales_services.create_sale(
         customer=customer,
         seller=integration.seller,
         lines=lines,
@@ -209,9 +234,14 @@ def _create_pending_sale(integration: Integration, order: StoreOrder) -> Sale:
         integration=integration,
         external_id=order.store_order_id,
         external_number=order.number,
-        store_total_amount=order.total_amount,
+        store_total_amount=to_cents(order.total_amount) if order.total_amount is not None else None,
         attention_reason=attention,
     )
+    mismatch = _total_mismatch(sale)
+    if mismatch:
+        sale.attention_reason = "\n".join(filter(None, [sale.attention_reason, mismatch]))
+        Sale.objects.filter(pk=sale.pk).update(attention_reason=sale.attention_reason)
+    return sale
 
 
 def _customer_for(integration: Integration, order: StoreOrder) -> tuple[Customer, str]:
@@ -290,7 +320,8 @@ def _finish(
     record.reason = reason
     record.attempts += 1
     record.last_attempt_at = timezone.now()
-    record.payload = payload if payload is not None else {}
+    if payload is not None:  # a failed fetch keeps what the store sent last time
+        record.payload = _storable(payload)
     if sale is not None:
         record.sale = sale
     if order is not None:
@@ -298,6 +329,17 @@ def _finish(
         record.placed_at = order.placed_at
         record.store_updated_at = order.updated_at
     record.save()
+
+
+def _storable(payload):
+    """The store's payload as the JSON column can keep it; never lose the outcome over its shape."""
+    if payload is None:
+        return {}
+    try:
+        json.dumps(payload, cls=DjangoJSONEncoder)
+    except (TypeError, ValueError):
+        return {"unreadable": repr(payload)[:10_000]}
+    return payload
 
 
 def _record_outcome(integration, *, store_order_id, number, status, code, reason, payload, order=None):

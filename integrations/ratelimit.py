@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from pyrate_limiter import GCRA, Duration, Rate, RedisStateStore, StateStore, WallClock
 
+from .errors import RateLimited
 from .models import RateLimitState
 
 logger = logging.getLogger(__name__)
@@ -85,8 +86,8 @@ def _store_for(key: str) -> StateStore:
     return DatabaseStateStore(key)
 
 
-class RateLimitTimeout(Exception):
-    """Waited longer than allowed for a slot."""
+class RateLimitTimeout(RateLimited):
+    """Waited longer than allowed for a slot: to the import, the same as the store's own 429."""
 
 
 def acquire(key: str, rate: StoreRate, *, max_wait: float = 120.0) -> float:

@@ -1,9 +1,20 @@
 """An integration's life: activation, credentials, the manager's switch, the store's verdicts."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
-from .models import Integration
+from .models import ImportRecord, ImportRun, Integration
+
+# How long the history of import runs is kept.
+RUN_HISTORY_DAYS = 30
 
 
 def credential_hint(secret: str) -> str:
@@ -108,3 +119,82 @@ def resume_integration(integration: Integration) -> Integration:
     )
     integration.refresh_from_db()
     return integration
+
+
+def queue_import(
+    integration: Integration, *, requested_by=None, trigger: str = ImportRun.Trigger.MANUAL
+) -> tuple[ImportRun, bool]:
+    """Queue an import of this store, unless one is already queued or running: (run, queued).
+
+    The integration row is locked while deciding, so two clicks (or the schedule and a click)
+    queue one run. A run queued or started longer ago than the task queue's retry window was
+    lost with its worker: it is closed as failed and no longer blocks a new one.
+    """
+    now = timezone.now()
+    active = [ImportRun.Status.QUEUED, ImportRun.Status.RUNNING]
+    with transaction.atomic():
+        Integration.objects.select_for_update().filter(pk=integration.pk).first()
+        runs = ImportRun.objects.filter(integration=integration, status__in=active)
+        runs.filter(queued_at__lt=now - _lost_after()).update(
+            status=ImportRun.Status.FAILED, finished_at=now, error=_("Lost: the worker never finished it.")
+        )
+        current = runs.order_by("-queued_at").first()
+        if current is not None:
+            return current, False
+        run = ImportRun.objects.create(integration=integration, trigger=trigger, requested_by=requested_by)
+    try:
+        async_task("integrations.tasks.run_import", integration.pk, run.pk, trigger, group="imports")
+    except Exception as error:
+        # The broker is down: say so on the run rather than leave it queued forever.
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRun.Status.FAILED, finished_at=timezone.now(), error=str(error)
+        )
+        raise
+    run.refresh_from_db()
+    return run, True
+
+
+@dataclass
+class RetryRequest:
+    queued: int = 0
+    not_importing: list[Integration] = field(default_factory=list)
+
+
+def retry_imports(records: Iterable[ImportRecord]) -> RetryRequest:
+    """Queue the store orders of these failed or skipped records to be fetched and imported again.
+
+    Imported records are left alone; records of an integration that is off or disconnected are
+    not queued (the answer names those integrations, so the screen can say why).
+    """
+    by_integration: dict[int, list[str]] = defaultdict(list)
+    integrations: dict[int, Integration] = {}
+    for record in records:
+        if record.status == ImportRecord.Status.IMPORTED:
+            continue
+        by_integration[record.integration_id].append(record.store_order_id)
+        integrations[record.integration_id] = record.integration
+    request = RetryRequest()
+    for integration_id, store_order_ids in by_integration.items():
+        integration = integrations[integration_id]
+        if not integration.is_importing:
+            request.not_importing.append(integration)
+            continue
+        async_task("integrations.tasks.retry_orders", integration_id, store_order_ids, group="imports")
+        request.queued += len(store_order_ids)
+    return request
+
+
+def _lost_after() -> timedelta:
+    return timedelta(seconds=settings.Q_CLUSTER.get("retry", 900))
+
+
+def prune_import_runs(*, keep_days: int = RUN_HISTORY_DAYS) -> int:
+    """Forget finished import runs older than `keep_days` (the schedule makes hundreds a day per
+    store). Import records, which say what happened to each order, are kept."""
+    unfinished = [ImportRun.Status.QUEUED, ImportRun.Status.RUNNING]
+    deleted, _by_model = (
+        ImportRun.objects.exclude(status__in=unfinished)
+        .filter(queued_at__lt=timezone.now() - timedelta(days=keep_days))
+        .delete()
+    )
+    return deleted

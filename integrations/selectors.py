@@ -1,0 +1,62 @@
+"""Read-only queries behind the integration pages (list, detail, import log)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import ImportRecord, ImportRun, Integration
+
+# What the import log lists: the orders that did not come in, and why.
+LOG_STATUSES = (ImportRecord.Status.FAILED, ImportRecord.Status.SKIPPED)
+
+
+def integrations_with_counts() -> QuerySet[Integration]:
+    """Every integration with how many orders it imported and how many failed."""
+    return Integration.objects.select_related("seller").annotate(
+        imported_count=Count("import_records", filter=Q(import_records__status=ImportRecord.Status.IMPORTED)),
+        failed_count=Count("import_records", filter=Q(import_records__status=ImportRecord.Status.FAILED)),
+    )
+
+
+def integration_counts(integration: Integration) -> dict[str, int]:
+    """Imported, skipped and failed orders of one integration, in one query."""
+    rows = (
+        ImportRecord.objects.filter(integration=integration)
+        .values("status")
+        .annotate(total=Count("pk"))
+        .values_list("status", "total")
+    )
+    counts = dict.fromkeys(ImportRecord.Status.values, 0)
+    counts.update(dict(rows))
+    return counts
+
+
+def failed_orders(integration: Integration, *, limit: int = 50) -> list[ImportRecord]:
+    """The integration's failed orders with their reasons, most recently tried first."""
+    return list(
+        ImportRecord.objects.filter(integration=integration, status=ImportRecord.Status.FAILED).order_by(
+            "-last_attempt_at", "-pk"
+        )[:limit]
+    )
+
+
+def recent_runs(integration: Integration, *, limit: int = 10) -> list[ImportRun]:
+    return list(integration.import_runs.select_related("requested_by").order_by("-queued_at", "-pk")[:limit])
+
+
+def active_run(integration: Integration) -> ImportRun | None:
+    """The import queued or running now, if any."""
+    return (
+        integration.import_runs.filter(status__in=[ImportRun.Status.QUEUED, ImportRun.Status.RUNNING])
+        .order_by("-queued_at")
+        .first()
+    )
+
+
+def import_log(*, integration_id: int | None = None, status: str | None = None) -> QuerySet[ImportRecord]:
+    """Failed and skipped orders (or only one of the two), of every integration or of one."""
+    statuses = [status] if status in LOG_STATUSES else list(LOG_STATUSES)
+    records = ImportRecord.objects.filter(status__in=statuses).select_related("integration")
+    if integration_id:
+        records = records.filter(integration_id=integration_id)
+    return records.order_by("-last_attempt_at", "-pk")

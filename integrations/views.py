@@ -1,0 +1,177 @@
+"""The managers' pages: all integrations, one integration, the import log. Thin: selectors read,
+services act. Gestor only (by permission); others get 403, anonymous users the login page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from core.views import admin_page_context
+
+from . import selectors, services, sync
+from .models import ImportRecord, Integration
+
+# Where each provider's connect flow starts (built by the store packages).
+CONNECT_URL_NAMES = {
+    Integration.Provider.LOJA_INTEGRADA: "loja_integrada:connect",
+    Integration.Provider.NUVEMSHOP: "nuvemshop:install",
+}
+PROVIDER_HELP = {
+    Integration.Provider.LOJA_INTEGRADA: gettext_lazy(
+        "Paste an API key created in the store (Configurações › Chave para API › Cadastrar nova chave, "
+        "identification “Ponte”)."
+    ),
+    Integration.Provider.NUVEMSHOP: gettext_lazy("Install the Ponte app in your Nuvemshop store."),
+}
+
+
+def connect_url(provider: str, integration: Integration | None = None) -> str | None:
+    """The provider's connect (or, with an integration, reconnect) page; None while it does not exist."""
+    try:
+        url = reverse(CONNECT_URL_NAMES[provider])
+    except (KeyError, NoReverseMatch):
+        return None
+    return f"{url}?integration={integration.pk}" if integration is not None else url
+
+
+def manager_action(permission: str):
+    """A button's view: POST only; anonymous users to the login, users without `permission` get 403."""
+
+    def decorate(view):
+        return require_POST(login_required(permission_required(permission, raise_exception=True)(view)))
+
+    return decorate
+
+
+class IntegrationListView(PermissionRequiredMixin, TemplateView):
+    permission_required = "integrations.view_integration"
+    template_name = "integrations/list.html"
+
+    def get_context_data(self, **kwargs):
+        providers = [
+            {"name": label, "help": PROVIDER_HELP[value], "url": connect_url(value)}
+            for value, label in Integration.Provider.choices
+        ]
+        return admin_page_context(
+            self.request,
+            title=_("All integrations"),
+            providers=providers,
+            integrations=selectors.integrations_with_counts(),
+        )
+
+
+class IntegrationDetailView(PermissionRequiredMixin, TemplateView):
+    permission_required = "integrations.view_integration"
+    template_name = "integrations/detail.html"
+
+    def get_context_data(self, **kwargs):
+        integration = get_object_or_404(Integration.objects.select_related("seller"), pk=kwargs["pk"])
+        return admin_page_context(
+            self.request,
+            title=integration.name,
+            integration=integration,
+            counts=selectors.integration_counts(integration),
+            failed_orders=selectors.failed_orders(integration),
+            runs=selectors.recent_runs(integration),
+            active_run=selectors.active_run(integration),
+            may_import=sync.may_import(integration),
+            reconnect_url=connect_url(integration.provider, integration),
+            can_change=self.request.user.has_perm("integrations.change_integration"),
+            can_import=self.request.user.has_perm("integrations.run_import"),
+        )
+
+
+class ImportLogView(PermissionRequiredMixin, TemplateView):
+    permission_required = "integrations.view_importrecord"
+    template_name = "integrations/import_log.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        integration_id = _int_or_none(self.request.GET.get("integration"))
+        status = self.request.GET.get("status") or ""
+        records = selectors.import_log(integration_id=integration_id, status=status)
+        page = Paginator(records, self.paginate_by).get_page(self.request.GET.get("page"))
+        return admin_page_context(
+            self.request,
+            title=_("Import log"),
+            page=page,
+            integrations=Integration.objects.order_by("name"),
+            statuses=[(s, ImportRecord.Status(s).label) for s in selectors.LOG_STATUSES],
+            selected_integration=integration_id,
+            selected_status=status,
+            can_import=self.request.user.has_perm("integrations.run_import"),
+        )
+
+
+@manager_action("integrations.change_integration")
+def toggle_integration(request, pk):
+    """The "Integração ativada" switch."""
+    integration = get_object_or_404(Integration, pk=pk)
+    enabled = request.POST.get("enabled") == "1"
+    services.set_enabled(integration, enabled)
+    if enabled:
+        messages.success(request, _("Integration enabled: its imports start again."))
+    else:
+        messages.success(request, _("Integration disabled: no more orders are imported until it is enabled."))
+    return redirect("integrations:detail", pk=pk)
+
+
+@manager_action("integrations.run_import")
+def import_now(request, pk):
+    """ "Importar agora": queue an import of this store (one at a time)."""
+    integration = get_object_or_404(Integration, pk=pk)
+    if not sync.may_import(integration):
+        messages.error(request, _("This integration is disabled or disconnected; nothing was imported."))
+        return redirect("integrations:detail", pk=pk)
+    _run, queued = services.queue_import(integration, requested_by=request.user)
+    if queued:
+        messages.success(request, _("Import queued; new orders appear within a few minutes."))
+    else:
+        messages.info(request, _("An import of this store is already queued or running."))
+    return redirect("integrations:detail", pk=pk)
+
+
+@manager_action("integrations.run_import")
+def retry_records(request):
+    """ "Tentar novamente" for one order (the row's button) or for every order ticked."""
+    ids = [request.POST["record"]] if request.POST.get("record") else request.POST.getlist("records")
+    records = ImportRecord.objects.filter(
+        pk__in=[pk for pk in map(_int_or_none, ids) if pk], status__in=selectors.LOG_STATUSES
+    ).select_related("integration")
+    if not records:
+        messages.warning(request, _("Select at least one order to retry."))
+    else:
+        outcome = services.retry_imports(records)
+        if outcome.queued:
+            text = ngettext(
+                "%(count)s order will be fetched from the store again.",
+                "%(count)s orders will be fetched from the store again.",
+                outcome.queued,
+            )
+            messages.success(request, text % {"count": outcome.queued})
+        for integration in outcome.not_importing:
+            messages.error(
+                request,
+                _("%(integration)s is disabled or disconnected; its orders were not retried.")
+                % {"integration": integration},
+            )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("integrations:import_log")
+    return redirect(back)
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,25 @@
+import pytest
+
+from integrations import providers
+from tests.integrations import fake_source
+
+
+@pytest.fixture
+def fake_store(monkeypatch):
+    """Every integration reads its orders from an in-memory FakeStore: `fake_store(integration)`."""
+    for provider in list(providers._SOURCES):
+        monkeypatch.setitem(providers._SOURCES, provider, "tests.integrations.fake_source")
+    fake_source.reset()
+    yield fake_source.store_for
+    fake_source.reset()
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    """Tests marked `postgres` prove row locks, which SQLite does not have (select_for_update is a no-op)."""
+    if request.node.get_closest_marker("postgres") is None:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks; SQLite serialises writers instead")
