@@ -1,0 +1,29 @@
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from integrations.loja_integrada.sandbox import store as sandbox
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture(name: str) -> dict:
+    """One of the store's documented examples (a fresh copy each time)."""
+    return copy.deepcopy(json.loads((FIXTURES / f"lojaintegrada_{name}.json").read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def sandbox_api(live_server, settings):
+    """The client pointed at the sandbox over loopback; the client-side limiter off (the sandbox
+    still enforces the store's own limit), retries without long backoff."""
+    settings.LOJA_INTEGRADA_API_URL = f"{live_server.url}/sandbox/loja-integrada/v1"
+    settings.STORE_RATE_LIMIT_ENABLED = False
+    settings.STORE_HTTP_BACKOFF = 0.01
+    return settings.LOJA_INTEGRADA_API_URL
+
+
+@pytest.fixture
+def sandbox_store(transactional_db):
+    return sandbox.create_store("Loja sandbox", api_key="chave-sandbox-0001")
