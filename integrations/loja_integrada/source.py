@@ -41,18 +41,22 @@ class LojaIntegradaSource:
 
     def pages(self, since: datetime | None) -> Iterator[OrderPage]:
         start = since or self.integration.activated_at
-        candidates = self._candidates(start - OVERLAP)
+        candidates, newest = self._candidates(start - OVERLAP)
         for first in range(0, len(candidates), DETAILS_PER_PAGE):
             chunk = candidates[first : first + DETAILS_PER_PAGE]
             orders = [self._detail(number, updated) for number, updated in chunk]
             yield OrderPage(orders=orders, cursor=chunk[-1][1])
+        if newest is not None and (not candidates or newest > candidates[-1][1]):
+            # Everything listed was processed or already up to date: the cursor may reach the
+            # newest change seen, so the next walk does not list those orders again.
+            yield OrderPage(orders=[], cursor=newest)
 
     def fetch(self, store_order_id: str) -> FetchedOrder:
         return self._detail(store_order_id, None)
 
-    def _candidates(self, since: datetime) -> list[tuple[str, datetime]]:
+    def _candidates(self, since: datetime) -> tuple[list[tuple[str, datetime]], datetime | None]:
         """(numero, last change) of every order changed since, oldest change first, minus those
-        whose import record already reflects that change."""
+        whose import record already reflects that change; and the newest change listed."""
         latest: dict[str, datetime] = {}
         for summary in self.client.iter_order_summaries(since):
             try:
@@ -76,7 +80,8 @@ class LojaIntegradaSource:
             for number, updated in latest.items()
             if not _up_to_date(records.get(number), updated)
         ]
-        return sorted(pending, key=lambda pair: (pair[1], _numeric(pair[0])))
+        newest = max(latest.values(), default=None)
+        return sorted(pending, key=lambda pair: (pair[1], _numeric(pair[0]))), newest
 
     def _detail(self, number: str, updated: datetime | None) -> FetchedOrder:
         try:
