@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import secrets
 import zlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -144,6 +144,7 @@ def render_detail(order: SandboxOrder) -> dict[str, Any]:
         "numero": order.numero,
         "resource_uri": f"/api/v1/pedido/{order.numero}",
         "data_criacao": local_iso(order.data_criacao),
+        "data_expiracao": local_iso(order.data_criacao + timedelta(days=6)),
         "data_modificacao": local_iso(order.data_modificacao),
         "situacao": situation(order.situacao_codigo),
     }
@@ -154,9 +155,9 @@ def render_summary(order: SandboxOrder) -> dict[str, Any]:
     detail = render_detail(order)
     customer = detail.get("cliente")
     keep = (
-        "data_criacao", "data_modificacao", "id_anymarket", "id_externo", "numero", "peso_real",
-        "resource_uri", "situacao", "utm_campaign", "valor_desconto", "valor_envio", "valor_subtotal",
-        "valor_total",
+        "data_criacao", "data_expiracao", "data_modificacao", "id_anymarket", "id_externo", "numero",
+        "peso_real", "resource_uri", "situacao", "utm_campaign", "valor_desconto", "valor_envio",
+        "valor_subtotal", "valor_total",
     )  # fmt: skip
     summary = {key: detail.get(key) for key in keep}
     summary["cliente"] = customer.get("resource_uri") if isinstance(customer, dict) else customer
@@ -204,6 +205,16 @@ def _detail_payload(customer: dict, items: list[dict], freight: str, discount: s
         "id_anymarket": None,
         "id_externo": None,
         "itens": lines,
+        "endereco_entrega": {
+            "nome": client.get("nome"),
+            "endereco": "Rua Exemplo",
+            "numero": "1",
+            "bairro": "Bairro Exemplo",
+            "cidade": "Rio de Janeiro",
+            "estado": "RJ",
+            "cep": "00000000",
+            "pais": "Brasil",
+        },
         "envios": [
             {"forma_envio": {"code": "PAC", "nome": "Enviali", "tipo": "PAC"}, "prazo": 7, "valor": freight}
         ],
