@@ -25,6 +25,11 @@ def integration_page_url(integration: Integration) -> str:
     return reverse("admin:index")
 
 
+def reconnect_url(integration: Integration) -> str:
+    """Where a disconnected Loja Integrada integration gets a new key (for the integration page)."""
+    return f"{reverse('loja_integrada:connect')}?integration={integration.pk}"
+
+
 @staff_member_required
 def connect(request):
     """Gestor only. `?integration=<pk>`: paste a new key for a disconnected integration."""

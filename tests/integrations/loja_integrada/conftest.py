@@ -1,4 +1,5 @@
 import copy
+import gc
 import json
 from pathlib import Path
 
@@ -21,7 +22,11 @@ def sandbox_api(live_server, settings):
     settings.LOJA_INTEGRADA_API_URL = f"{live_server.url}/sandbox/loja-integrada/v1"
     settings.STORE_RATE_LIMIT_ENABLED = False
     settings.STORE_HTTP_BACKOFF = 0.01
-    return settings.LOJA_INTEGRADA_API_URL
+    yield settings.LOJA_INTEGRADA_API_URL
+    # Close the clients' keep-alive sockets while the live server still shares its connection:
+    # a server thread left waiting on one would otherwise end after the test, on a database
+    # connection that is no longer shared with it.
+    gc.collect()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from integrations.loja_integrada.sandbox import store as sandbox
-from integrations.loja_integrada.views import integration_page_url
+from integrations.loja_integrada.views import integration_page_url, reconnect_url
 from integrations.models import Integration
 from integrations.services import disconnect_integration
 from tests.integrations.factories import IntegrationFactory
@@ -72,7 +72,8 @@ def test_a_new_key_reconnects_a_disconnected_integration_keeping_its_history(
         credential="chave-antiga-0000", activated_at=activated, name="Loja antiga"
     )
     disconnect_integration(integration, "A loja recusou a chave.")
-    page = gestor_client.get(f"{URL}?integration={integration.pk}").content.decode()
+    assert reconnect_url(integration) == f"{URL}?integration={integration.pk}"
+    page = gestor_client.get(reconnect_url(integration)).content.decode()
     assert "A loja recusou a chave." in page and "Loja antiga" in page
 
     response = gestor_client.post(

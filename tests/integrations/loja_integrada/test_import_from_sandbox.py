@@ -209,3 +209,24 @@ def test_a_second_run_fetches_no_detail_again(integration, sandbox_store):
     after = type(sandbox_store).objects.get(pk=sandbox_store.pk).requests_served
     # One search request (inside the overlap), no detail: the records already match.
     assert after - before == 1 and run.imported == 0
+
+
+def test_totals_with_cents_in_freight_import_on_every_database(integration, sandbox_store):
+    from django.db import connection
+
+    order = sandbox.add_paid_order(
+        sandbox_store,
+        items=[
+            {"nome": "Casaco infantil", "sku": "", "quantidade": "1.00", "preco": "10.00"},
+            {"nome": "Gorro", "sku": "", "quantidade": "1.00", "preco": "10.00"},
+        ],
+        freight="21.38",
+    )
+    sync_integration(integration)
+    record = ImportRecord.objects.get(integration=integration, store_order_id=str(order.numero))
+    if record.status != ImportRecord.Status.IMPORTED and connection.vendor == "sqlite":
+        # 20.00 + 21.38 is 41.379999… in SQLite's float arithmetic: the skeleton's CHECK
+        # constraint on Sale refuses the sale. Fixed on the core branch (Round(…, 2)).
+        pytest.xfail("sales CHECK constraint compares float sums on SQLite (fixed on branch core)")
+    assert record.status == ImportRecord.Status.IMPORTED, record.reason
+    assert str(record.sale.total_amount) == "41.38"
