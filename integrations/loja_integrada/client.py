@@ -90,7 +90,11 @@ class LojaIntegradaClient:
     def get(self, path: str, params: dict | None = None) -> dict:
         url = f"{self.base_url}/{path.lstrip('/')}"
         for attempt in range(MAX_429_RETRIES + 1):
-            ratelimit.acquire(self.limiter_key, ratelimit.LOJA_INTEGRADA_RATE)
+            try:
+                ratelimit.acquire(self.limiter_key, ratelimit.LOJA_INTEGRADA_RATE)
+            except ratelimit.RateLimitTimeout:
+                # Other workers are spending this store's budget: a later run goes on from here.
+                raise RateLimited(_("This store's request budget is in use by other imports.")) from None
             response = self._send(url, params)
             if response.status_code != 429:
                 return self._parse(response, path)

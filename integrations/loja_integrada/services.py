@@ -48,6 +48,7 @@ def connect_loja_integrada(
     is imported twice and nothing placed while it was disconnected is lost.
     """
     api_key = (api_key or "").strip()
+    _refuse_a_key_in_use(api_key, integration)
     check_api_key(api_key)
     with transaction.atomic():
         if integration is not None:
@@ -65,3 +66,16 @@ def connect_loja_integrada(
             seller=seller,
         )
         return integration
+
+
+def _refuse_a_key_in_use(api_key: str, integration: Integration | None) -> None:
+    """The same key twice would import the same store twice (keys name no store, and import
+    records are per integration). Credentials are encrypted, so they are compared decrypted."""
+    others = Integration.objects.filter(provider=Integration.Provider.LOJA_INTEGRADA)
+    if integration is not None:
+        others = others.exclude(pk=integration.pk)
+    for other in others.only("pk", "name", "credential"):
+        if api_key and other.credential == api_key:
+            raise ConnectError(
+                _("This API key is already used by the integration “%(name)s”.") % {"name": other.name}
+            )

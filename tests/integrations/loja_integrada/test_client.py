@@ -129,3 +129,14 @@ def test_the_shared_limiter_keeps_the_client_under_the_store_limit(
     assert time.monotonic() - started >= 2.0  # paced, not bursting
     limited.refresh_from_db()
     assert limited.requests_served == 8  # and never refused: no 429 was needed
+
+
+def test_a_budget_held_by_other_workers_is_a_store_error(settings, monkeypatch):
+    settings.STORE_RATE_LIMIT_ENABLED = True
+
+    def busy(*args, **kwargs):
+        raise ratelimit.RateLimitTimeout("would wait more than 120s")
+
+    monkeypatch.setattr(ratelimit, "acquire", busy)
+    with pytest.raises(RateLimited):
+        LojaIntegradaClient("chave-x").check_key()

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from integrations.loja_integrada.sandbox import store as sandbox
+from integrations.loja_integrada.services import ConnectError, connect_loja_integrada
 from integrations.loja_integrada.views import integration_page_url, reconnect_url
 from integrations.models import Integration
 from integrations.services import disconnect_integration
@@ -98,3 +99,10 @@ def test_the_command_validates_like_the_screen(sandbox_api, gestor, sandbox_stor
     assert integration.seller == gestor and integration.name == "Loja CLI"
     out = capsys.readouterr().out
     assert "Loja CLI" in out and sandbox_store.api_key not in out
+
+
+def test_a_key_already_in_use_is_refused(sandbox_api, gestor, sandbox_store):
+    IntegrationFactory(name="Loja já ligada", credential=sandbox_store.api_key)
+    with pytest.raises(ConnectError, match="já ligada"):
+        connect_loja_integrada(name="De novo", api_key=sandbox_store.api_key, seller=gestor)
+    assert Integration.objects.count() == 1
