@@ -14,9 +14,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from integrations import services as integration_services
+from integrations.loja_integrada.mapper import CONCLUDED_CODES
 from integrations.models import Integration
 
 from . import store as sandbox
+from .models import SandboxStore
 
 PERSON = {
     "nome": "Maria Souza",
@@ -36,47 +38,75 @@ COMPANY = {
 }
 
 
+DEMO_STORE = "Loja Integrada (demonstração)"
+DEMO_INTEGRATION = "Loja Integrada (sandbox)"
+
+
 def seed(*, gestor) -> list[str]:
     """Create the sandbox store and its orders, connect an integration to it; lines to print.
 
     Orders: one paid before the activation (skipped), three paid after it (one by a company,
-    with a CNPJ), one awaiting payment and one in dispute (neither imported). The key is not
-    checked over HTTP here: the server that answers for the sandbox may not be running yet, and
-    the key is valid by construction.
+    with a CNPJ), one awaiting payment and one in dispute (neither imported). Running it again
+    changes nothing and prints the same lines. The key is not checked over HTTP here: the server
+    that answers for the sandbox may not be running yet, and the key is valid by construction.
     """
+    store = SandboxStore.objects.filter(name=DEMO_STORE).first()
+    integration = None
+    if store is not None:
+        integration = Integration.objects.filter(
+            provider=Integration.Provider.LOJA_INTEGRADA, name=DEMO_INTEGRATION
+        ).first()
+    if store is None or integration is None:
+        store, integration = _create(gestor)
+    return _lines(store, integration)
+
+
+def _create(gestor) -> tuple[SandboxStore, Integration]:
     now = timezone.now()
-    store = sandbox.create_store("Loja Integrada (demonstração)")
-    early = sandbox.add_paid_order(
-        store, placed_at=now - timedelta(days=2), changed_at=now, customer=PERSON, numero=101
-    )
+    store = sandbox.create_store(DEMO_STORE)
+    sandbox.add_paid_order(store, placed_at=now - timedelta(days=2), changed_at=now, customer=PERSON)
     integration, _created = integration_services.activate_integration(
         provider=Integration.Provider.LOJA_INTEGRADA,
-        name="Loja Integrada (sandbox)",
+        name=DEMO_INTEGRATION,
         credential=store.api_key,
         seller=gestor,
     )
     after = integration.activated_at + timedelta(seconds=1)
+    sandbox.add_paid_order(store, placed_at=after, customer=PERSON)
+    sandbox.add_paid_order(
+        store,
+        placed_at=after,
+        customer=COMPANY,
+        items=[
+            {
+                "nome": "Casaco infantil",
+                "sku": "casaco-azul-tam-m666",
+                "quantidade": "2.00",
+                "preco": "11.10",
+            },
+            {"nome": "Gorro de lã", "sku": "gorro-la-p", "quantidade": "1.00", "preco": "29.9000"},
+        ],
+        discount="5.00",
+    )
+    sandbox.add_order(store, situacao="pedido_enviado", placed_at=after)
+    sandbox.add_order(store, situacao="aguardando_pagamento", placed_at=after)
+    sandbox.add_order(store, situacao="pagamento_em_disputa", placed_at=after)
+    return store, integration
+
+
+def _lines(store: SandboxStore, integration: Integration) -> list[str]:
+    orders = list(store.orders.order_by("numero"))
+    early = [o.numero for o in orders if o.data_criacao < integration.activated_at]
     paid = [
-        sandbox.add_paid_order(store, placed_at=after, customer=PERSON),
-        sandbox.add_paid_order(
-            store,
-            placed_at=after,
-            customer=COMPANY,
-            items=[
-                {
-                    "nome": "Casaco infantil",
-                    "sku": "casaco-azul-tam-m666",
-                    "quantidade": "2.00",
-                    "preco": "11.10",
-                },
-                {"nome": "Gorro de lã", "sku": "gorro-la-p", "quantidade": "1.00", "preco": "29.9000"},
-            ],
-            discount="5.00",
-        ),
-        sandbox.add_order(store, situacao="pedido_enviado", placed_at=after),
+        o.numero
+        for o in orders
+        if o.data_criacao >= integration.activated_at and o.situacao_codigo in CONCLUDED_CODES
     ]
-    unpaid = sandbox.add_order(store, situacao="aguardando_pagamento", placed_at=after)
-    dispute = sandbox.add_order(store, situacao="pagamento_em_disputa", placed_at=after)
+    unpaid = [o.numero for o in orders if o.situacao_codigo == "aguardando_pagamento"]
+    dispute = [o.numero for o in orders if o.situacao_codigo == "pagamento_em_disputa"]
+
+    def join(numbers):
+        return ", ".join(str(n) for n in numbers)
 
     activated = formats.date_format(timezone.localtime(integration.activated_at), "SHORT_DATETIME_FORMAT")
     return [
@@ -85,7 +115,7 @@ def seed(*, gestor) -> list[str]:
             "name": integration.name,
             "pk": integration.pk,
             "date": activated,
-            "seller": gestor.get_username(),
+            "seller": integration.seller.get_username() if integration.seller else "—",
         },
         "  "
         + _("Sandbox store “%(store)s” at %(url)s (key %(hint)s; page: %(page)s).")
@@ -97,11 +127,11 @@ def seed(*, gestor) -> list[str]:
         },
         "  "
         + _("Orders paid after the activation: %(numbers)s (they arrive as Revisão pendente).")
-        % {"numbers": ", ".join(str(order.numero) for order in paid)},
+        % {"numbers": join(paid)},
         "  "
-        + _("Order %(number)s: paid, but placed before the activation (skipped).") % {"number": early.numero},
+        + _("Order %(number)s: paid, but placed before the activation (skipped).") % {"number": join(early)},
         "  "
         + _("Order %(unpaid)s: awaiting payment; order %(dispute)s: payment in dispute (not imported).")
-        % {"unpaid": unpaid.numero, "dispute": dispute.numero},
+        % {"unpaid": join(unpaid), "dispute": join(dispute)},
         "  " + _("Import with: python manage.py import_sales (or the Importar agora button)."),
     ]

@@ -6,9 +6,11 @@ from sales.models import Sale
 
 def test_the_demo_tells_the_whole_story(sandbox_api, gestor):
     lines = demo.seed(gestor=gestor)
+    assert demo.seed(gestor=gestor) == lines  # a second run changes nothing
     integration = Integration.objects.get()
     assert integration.seller == gestor and integration.is_importing
     assert any("ativada em" in line for line in lines)
+    assert any("Pedidos pagos após a ativação: 102, 103, 104" in line for line in lines)
     assert not any(integration.credential in line for line in lines)
 
     sync_integration(integration)
