@@ -68,8 +68,18 @@ def connect(request):
         if integration is None
         else _("New API key for %(name)s") % {"name": integration.name}
     )
-    context = admin_page_context(request, title=title, form=form, integration=integration)
+    context = admin_page_context(
+        request, title=title, form=form, integration=integration, integrations_url=_integrations_list_url()
+    )
     return render(request, "loja_integrada/connect.html", context)
+
+
+def _integrations_list_url() -> str | None:
+    """Integrações › Todas as integrações, for the breadcrumb (another package's page)."""
+    try:
+        return reverse("integrations:list")
+    except NoReverseMatch:
+        return None
 
 
 def _local_date(integration: Integration) -> str:
