@@ -69,12 +69,15 @@ class LojaIntegradaSource:
                     continue
                 updated = since
             latest[number] = max(updated, latest.get(number, updated))
-        records = {
-            store_order_id: (status, store_updated_at)
-            for store_order_id, status, store_updated_at in ImportRecord.objects.filter(
-                integration=self.integration, store_order_id__in=list(latest)
-            ).values_list("store_order_id", "status", "store_updated_at")
-        }
+        records = {}
+        numbers = list(latest)
+        for first in range(0, len(numbers), 500):  # bounded IN lists for a long backlog
+            records.update(
+                (store_order_id, (status, store_updated_at))
+                for store_order_id, status, store_updated_at in ImportRecord.objects.filter(
+                    integration=self.integration, store_order_id__in=numbers[first : first + 500]
+                ).values_list("store_order_id", "status", "store_updated_at")
+            )
         pending = [
             (number, updated)
             for number, updated in latest.items()
