@@ -140,3 +140,26 @@ def test_a_budget_held_by_other_workers_is_a_store_error(settings, monkeypatch):
     monkeypatch.setattr(ratelimit, "acquire", busy)
     with pytest.raises(RateLimited):
         LojaIntegradaClient("chave-x").check_key()
+
+
+@responses.activate
+def test_meta_next_is_followed_by_its_query_without_credentials(settings):
+    settings.STORE_RATE_LIMIT_ENABLED = False
+    settings.LOJA_INTEGRADA_API_URL = API
+    first = fixture("pedido_search")
+    first["meta"]["next"] = (
+        "/api/v1/pedido/search/?limit=2&offset=2&since_atualizado=2022-10-31T12:00:00"
+        "&chave_api=eco-da-chave&aplicacao=eco-da-aplicacao"
+    )
+    second = fixture("pedido_search")
+    for row, number in zip(second["objects"], (166, 167), strict=True):
+        row["numero"] = number
+    responses.get(f"{API}/pedido/search/", json=first)
+    responses.get(f"{API}/pedido/search/", json=second)
+
+    rows = list(LojaIntegradaClient("chave-x").iter_order_summaries(timezone.now()))
+
+    assert [row["numero"] for row in rows] == [164, 165, 166, 167]
+    followed = responses.calls[1].request.url
+    assert "offset=2" in followed and "since_atualizado=2022-10-31T12" in followed
+    assert "chave_api" not in followed and "aplicacao" not in followed and "/api/v1/api" not in followed
