@@ -15,9 +15,15 @@ from urllib3.util.retry import Retry
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
 
+class _StoreRetry(Retry):
+    # urllib3 would also retry a 429 that carries Retry-After, behind the clients' backs (and
+    # outside the shared rate limiter); 429 is the clients' to handle, as said above.
+    RETRY_AFTER_STATUS_CODES = frozenset({503})
+
+
 def store_session(*, user_agent: str, retries: int | None = None, backoff: float = 0.5) -> requests.Session:
     """A requests session with retries on connection errors, timeouts and 5xx, and a User-Agent."""
-    retry = Retry(
+    retry = _StoreRetry(
         total=settings.STORE_HTTP_RETRIES if retries is None else retries,
         connect=None,
         read=None,

@@ -200,6 +200,9 @@ IMPORT_SCHEDULE_MINUTES = env.int("IMPORT_SCHEDULE_MINUTES", default=5)
 STORE_SANDBOXES = env.bool("STORE_SANDBOXES", default=False)
 if STORE_SANDBOXES:
     INSTALLED_APPS += ["integrations.loja_integrada.sandbox", "integrations.nuvemshop.sandbox"]
+    # The demo's Loja Integrada is this server's own sandbox, unless an address is given.
+    if "LOJA_INTEGRADA_API_URL" not in env.ENVIRON:
+        LOJA_INTEGRADA_API_URL = f"{PUBLIC_BASE_URL}/sandbox/loja-integrada/v1"
 
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = {

@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "loja_integrada"
 
-urlpatterns = []
+urlpatterns = [
+    path("connect/", views.connect, name="connect"),
+]
