@@ -171,7 +171,10 @@ def _decimal(value: Any, default: Decimal | None = ...) -> Decimal | None:
         return default
     if isinstance(value, float):
         value = repr(value)
-    result = Decimal(str(value).strip())
+    try:
+        result = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(repr(value)) from None
     if not result.is_finite():
         raise ValueError(str(value))
     return result

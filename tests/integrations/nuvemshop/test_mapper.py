@@ -123,8 +123,8 @@ def test_numeric_user_ids_and_order_ids_become_strings():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"created_at": None}, "creation date"),
-        ({"total": "abc"}, "not a number"),
+        ({"created_at": None}, "data de criação"),
+        ({"total": "abc"}, "não é um número: 'abc'"),
     ],
 )
 def test_unreadable_orders_fail_with_a_reason(change, message):
