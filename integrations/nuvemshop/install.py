@@ -135,7 +135,13 @@ def finish_install(*, params, session, user) -> Installed:
         store_id=grant.store_id,
         scope=grant.scope,
     )
-    Integration.objects.filter(pk=integration.pk).update(webhooks_registered_at=timezone.now())
+    changes = {"webhooks_registered_at": timezone.now()}
+    if created:
+        # Nuvemshop dates are whole seconds: an order placed in the activation's own second is
+        # on or after it, and must not be turned away for the activation's microseconds.
+        changes["activated_at"] = integration.activated_at.replace(microsecond=0)
+    Integration.objects.filter(pk=integration.pk).update(**changes)
+    integration.refresh_from_db()
     logger.info(
         "nuvemshop store %s %s by %s", grant.store_id, "installed" if created else "reconnected", user
     )

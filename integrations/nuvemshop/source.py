@@ -27,7 +27,10 @@ CURSOR_OVERLAP = timedelta(minutes=2)
 SMALLEST_WINDOW = timedelta(seconds=1)
 
 
-def _iso(moment: datetime) -> str:
+def _iso(moment: datetime, *, round_up: bool = False) -> str:
+    """The store compares whole seconds: an upper bound is rounded up so its last second counts."""
+    if round_up and moment.microsecond:
+        moment = moment + timedelta(seconds=1)
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
@@ -67,7 +70,7 @@ class NuvemshopOrderSource:
         params = {
             "payment_status": PAID,
             "updated_at_min": _iso(start),
-            "updated_at_max": _iso(end),
+            "updated_at_max": _iso(end, round_up=True),
             "per_page": PER_PAGE,
             "page": 1,
         }

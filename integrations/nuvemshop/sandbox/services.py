@@ -173,7 +173,8 @@ def create_order(
     paid: bool = False,
 ) -> SandboxOrder:
     """A new order in the store (pending payment unless `paid`), placed now unless told otherwise."""
-    created_at = created_at or timezone.now()
+    # The store keeps whole seconds, as its API shows them.
+    created_at = (created_at or timezone.now()).replace(microsecond=0)
     with transaction.atomic():
         row = SandboxStore.objects.select_for_update().get(pk=store.pk)
         row.next_order_number += 1
@@ -231,7 +232,7 @@ def create_order(
 
 
 def _touch(order: SandboxOrder, **fields) -> None:
-    now = timezone.now()
+    now = timezone.now().replace(microsecond=0)
     order.data = {**order.data, **fields, "updated_at": _stamp(now)}
     order.updated_at = now
     order.payment_status = order.data["payment_status"]

@@ -30,7 +30,7 @@ def test_the_full_install_connects_the_store_with_activation_date_seller_and_web
     assert integration.credential == store.access_token and store.installed
     assert integration.credential_hint == f"••••{store.access_token[-4:]}"
     assert integration.seller == gestor
-    assert before <= integration.activated_at <= timezone.now()
+    assert before.replace(microsecond=0) <= integration.activated_at <= timezone.now()
     assert integration.is_importing and integration.webhooks_registered_at is not None
     hooks = set(SandboxWebhook.objects.values_list("event", "url"))
     assert hooks == {
