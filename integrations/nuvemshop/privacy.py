@@ -58,8 +58,8 @@ def handle(integration: Integration, event: WebhookEvent) -> PrivacyRequest:
 
 def redact_store(integration: Integration) -> tuple[str, dict]:
     """store/redact (48 h after an uninstall): erase what came from this store, keeping the books."""
-    records = ImportRecord.objects.filter(integration=integration)
-    customers = Customer.objects.filter(origin_integration=integration)
+    records = list(ImportRecord.objects.filter(integration=integration).only("pk"))
+    customers = list(Customer.objects.filter(origin_integration=integration).order_by("pk"))
     WebhookEvent.objects.filter(integration=integration).update(body=REDACTED)
     return _redact(customers, records)
 
@@ -84,7 +84,7 @@ def _customers_of(integration: Integration, customer: dict, records) -> list[Cus
     return list(Customer.objects.filter(query).order_by("pk"))
 
 
-def _redact(customers, records) -> tuple[str, dict]:
+def _redact(customers: list[Customer], records: list[ImportRecord]) -> tuple[str, dict]:
     anonymised, kept_for_books, shared = [], [], []
     for customer in customers:
         sales = Sale.objects.filter(customer=customer)
@@ -109,11 +109,7 @@ def _redact(customers, records) -> tuple[str, dict]:
                 mobile_phone="",
             )
             anonymised.append(customer.pk)
-    record_ids = (
-        [record.pk for record in records]
-        if isinstance(records, list)
-        else list(records.values_list("pk", flat=True))
-    )
+    record_ids = [record.pk for record in records]
     ImportRecord.objects.filter(pk__in=record_ids).update(payload=REDACTED)
     summary = _(
         "%(anonymised)d customer(s) anonymised; %(kept)d kept with name and CPF/CNPJ only, for confirmed "

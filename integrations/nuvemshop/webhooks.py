@@ -15,6 +15,7 @@ import hmac
 import json
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -33,6 +34,8 @@ SIGNATURE_HEADER = "X-Linkedstore-Hmac-Sha256"
 ORDER_IMPORT_EVENTS = frozenset({"order/created", "order/paid", "order/updated"})
 ORDER_CANCEL_EVENTS = frozenset({"order/cancelled", "order/voided"})
 APP_EVENTS = frozenset({"app/uninstalled", "app/suspended", "app/resumed"})
+# A pending event older than this is taken as lost by the queue when the store delivers it again.
+STALE_PENDING = timedelta(minutes=5)
 KNOWN_EVENTS = ORDER_IMPORT_EVENTS | ORDER_CANCEL_EVENTS | APP_EVENTS | privacy.EVENTS
 
 
@@ -81,8 +84,19 @@ def receive(body: bytes) -> Receipt:
                 integration=integration, event=event, resource_id=resource_id[:64], body=data
             )
     except IntegrityError:
-        return Receipt("duplicate")
+        return _repeat(integration, event, resource_id[:64])
     return Receipt("stored", stored)
+
+
+def _repeat(integration: Integration, event: str, resource_id: str) -> Receipt:
+    """A delivery of an event still pending. Normally its task is on the way; one pending for long
+    (its task was lost: a broker restart, a worker killed) is handed to the workers again."""
+    pending = WebhookEvent.objects.filter(
+        integration=integration, event=event, resource_id=resource_id, status=WebhookEvent.Status.PENDING
+    ).first()
+    if pending is not None and pending.received_at < timezone.now() - STALE_PENDING:
+        return Receipt("requeued", pending)
+    return Receipt("duplicate")
 
 
 def handle(event: WebhookEvent) -> WebhookEvent:

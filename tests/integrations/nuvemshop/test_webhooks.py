@@ -4,9 +4,11 @@ import base64
 import hashlib
 import hmac
 import json
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from integrations.models import ImportRecord, Integration, WebhookEvent
 from integrations.nuvemshop.sandbox import services as sandbox
@@ -168,3 +170,15 @@ def test_suspended_and_resumed(gestor_client, store):
     sandbox.send_webhook(store, "app/resumed", store.store_id)
     integration.refresh_from_db()
     assert integration.connection_status == Integration.ConnectionStatus.CONNECTED
+
+
+@pytest.mark.django_db
+def test_a_repeat_of_an_event_pending_for_long_is_handed_to_the_workers_again(client, suspended, monkeypatch):
+    queued = []
+    monkeypatch.setattr("integrations.nuvemshop.tasks.queue_webhook_event", queued.append)
+    raw, signature = signed({"store_id": 555, "event": "order/paid", "id": 77})
+    post(client, raw, signature)
+    WebhookEvent.objects.update(received_at=timezone.now() - timedelta(minutes=10))
+    assert post(client, raw, signature).json() == {"status": "requeued"}
+    assert len(queued) == 2 and queued[0].pk == queued[1].pk
+    assert WebhookEvent.objects.count() == 1
