@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from integrations.models import ImportRecord, Integration, WebhookEvent
@@ -182,3 +183,33 @@ def test_a_repeat_of_an_event_pending_for_long_is_handed_to_the_workers_again(cl
     assert post(client, raw, signature).json() == {"status": "requeued"}
     assert len(queued) == 2 and queued[0].pk == queued[1].pk
     assert WebhookEvent.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are only real on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_handling_deliveries_of_the_same_order_at_once_make_one_sale(gestor_client, store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    from integrations.nuvemshop import webhooks
+
+    integration = installed_integration(gestor_client, store)
+    order = sandbox.create_order(store, paid=True)
+    events = [
+        WebhookEvent.objects.create(integration=integration, event=name, resource_id=str(order.order_id))
+        for name in ("order/paid", "order/updated", "order/created")
+    ]
+
+    def worker(event):
+        try:
+            return webhooks.handle(WebhookEvent.objects.select_related("integration").get(pk=event.pk)).status
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        statuses = list(pool.map(worker, events))
+    assert statuses == [WebhookEvent.Status.PROCESSED] * 3
+    assert Sale.objects.count() == 1
+    assert ImportRecord.objects.get().status == ImportRecord.Status.IMPORTED
