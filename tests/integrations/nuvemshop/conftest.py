@@ -1,5 +1,6 @@
 """The Nuvemshop sandbox on live_server, with Ponte's NUVEMSHOP_* URLs pointing at it."""
 
+import gc
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -17,7 +18,11 @@ def nuvemshop_sandbox(live_server, settings):
     settings.NUVEMSHOP_TOKEN_URL = f"{base}/sandbox/nuvemshop/apps/authorize/token"
     settings.NUVEMSHOP_API_URL = f"{base}/sandbox/nuvemshop/v1"
     settings.STORE_HTTP_RETRIES = 1
-    return base
+    yield base
+    # Close the clients' idle keep-alive connections now, while the live server still shares its
+    # in-memory database with its request threads; closed later, a thread ending would touch it
+    # from the wrong thread.
+    gc.collect()
 
 
 @pytest.fixture
