@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -106,7 +107,7 @@ def handle(event: WebhookEvent) -> WebhookEvent:
     retries the delivery; a 401 has already disconnected the integration by then.
     """
     integration = event.integration
-    WebhookEvent.objects.filter(pk=event.pk).update(attempts=event.attempts + 1)
+    WebhookEvent.objects.filter(pk=event.pk).update(attempts=F("attempts") + 1)
     try:
         status = _dispatch(integration, event)
     except StoreError as error:
