@@ -43,6 +43,7 @@ WEBHOOK_EVENTS = (
 class InstallFailure(Exception):
     """Why the install did not complete; `kind` picks the message the manager sees."""
 
+    NOT_CONFIGURED = "not_configured"
     DENIED = "denied"
     BAD_STATE = "bad_state"
     MISSING_CODE = "missing_code"
@@ -56,8 +57,15 @@ class InstallFailure(Exception):
         self.detail = detail
 
 
+def is_configured() -> bool:
+    """Whether Ponte has its Nuvemshop app credentials (from the partner portal) at all."""
+    return bool(settings.NUVEMSHOP_APP_ID and settings.NUVEMSHOP_CLIENT_SECRET)
+
+
 def start_install(session, *, integration_id: int | None = None) -> str:
     """Bind a fresh state to this session and return the store's authorize URL to send the browser to."""
+    if not is_configured():
+        raise InstallFailure(InstallFailure.NOT_CONFIGURED)
     state = secrets.token_urlsafe(32)
     session[SESSION_KEY] = {"state": state, "issued_at": time.time(), "integration": integration_id}
     base = settings.NUVEMSHOP_AUTHORIZE_URL.format(app_id=settings.NUVEMSHOP_APP_ID)

@@ -47,6 +47,7 @@ def install_page(request):
         title=_("Nuvemshop: integrate now"),
         integration=integration,
         integrations=Integration.objects.filter(provider=Integration.Provider.NUVEMSHOP),
+        configured=install.is_configured(),
     )
     return render(request, "nuvemshop/install.html", context)
 
@@ -59,9 +60,12 @@ def connect(request):
     if request.method == "GET":
         return redirect("nuvemshop:install")
     integration_id = request.POST.get("integration")
-    url = install.start_install(
-        request.session, integration_id=int(integration_id) if (integration_id or "").isdigit() else None
-    )
+    try:
+        url = install.start_install(
+            request.session, integration_id=int(integration_id) if (integration_id or "").isdigit() else None
+        )
+    except install.InstallFailure as failure:
+        return _failed(request, failure)
     return HttpResponseRedirect(url)
 
 
@@ -73,13 +77,17 @@ def callback(request):
     try:
         installed = install.finish_install(params=request.GET, session=request.session, user=request.user)
     except install.InstallFailure as failure:
-        logger.warning("nuvemshop install failed: %s", failure)
-        context = admin_page_context(
-            request, title=_("The Nuvemshop integration was not completed"), failure=failure
-        )
-        return render(request, "nuvemshop/failed.html", context, status=400)
+        return _failed(request, failure)
     request.session["nuvemshop_installed"] = {"pk": installed.integration.pk, "created": installed.created}
     return redirect("nuvemshop:ready", pk=installed.integration.pk)
+
+
+def _failed(request, failure: install.InstallFailure):
+    logger.warning("nuvemshop install failed: %s", failure)
+    context = admin_page_context(
+        request, title=_("The Nuvemshop integration was not completed"), failure=failure
+    )
+    return render(request, "nuvemshop/failed.html", context, status=400)
 
 
 @require_GET

@@ -173,3 +173,10 @@ def test_a_financeiro_user_is_refused(financeiro_client, path):
 def test_anonymous_users_are_sent_to_log_in(client):
     response = client.post("/integrations/nuvemshop/connect/")
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_without_the_app_credentials_the_page_and_connect_say_so(gestor_client, settings):
+    settings.NUVEMSHOP_CLIENT_SECRET = ""
+    assert "NUVEMSHOP_APP_ID" in gestor_client.get("/integrations/nuvemshop/").content.decode()
+    response = gestor_client.post("/integrations/nuvemshop/connect/")
+    assert response.status_code == 400 and "não está configurado" in response.content.decode()
