@@ -105,3 +105,14 @@ def test_store_redact_erases_what_came_from_the_store(client, integration, gesto
     assert list(ImportRecord.objects.values_list("payload", flat=True)) == [{"redacted": True}]
     assert Customer.objects.get(pk=kept.customer_id).email == ""
     assert request.kind == PrivacyRequest.Kind.STORE_REDACT and request.completed_at is not None
+
+
+def test_the_admin_shows_the_request_and_its_report_read_only(admin_client, client, integration):
+    imported(integration, 9001)
+    request = deliver(
+        client, "customers/data_request", customer=CUSTOMER, orders_requested=[9001], data_request={"id": 7}
+    )
+    listing = admin_client.get("/admin/nuvemshop/privacyrequest/")
+    assert listing.status_code == 200 and "Relatório dos dados de um cliente" in listing.content.decode()
+    page = admin_client.get(f"/admin/nuvemshop/privacyrequest/{request.pk}/change/").content.decode()
+    assert "john.doe@example.com" in page and 'name="_save"' not in page
