@@ -254,6 +254,19 @@ def cancel_order(order: SandboxOrder) -> list[tuple[str, int | None]]:
     return send_webhook(order.store, "order/cancelled", order.order_id)
 
 
+def privacy_request(order: SandboxOrder, event: str) -> list[tuple[str, int | None]]:
+    """The order's buyer asked the merchant (LGPD): send customers/redact or customers/data_request."""
+    customer = order.data.get("customer") or {}
+    about = {key: customer.get(key) for key in ("id", "email", "phone", "identification")}
+    extra = {"customer": about}
+    if event == "customers/redact":
+        extra["orders_to_redact"] = [order.order_id]
+    else:
+        extra["orders_requested"] = [order.order_id]
+        extra["data_request"] = {"id": order.order_id}
+    return send_webhook(order.store, event, customer.get("id"), extra=extra)
+
+
 def orders_query(store: SandboxStore, params) -> list[SandboxOrder]:
     """The orders a GET /orders with these filters returns, oldest first."""
     from dateutil.parser import isoparse

@@ -56,9 +56,14 @@ def home(request):
 
 def _act(data) -> None:
     action = data.get("action")
-    if action in ("pay", "cancel"):
+    if action in ("pay", "cancel", "customers/redact", "customers/data_request"):
         order = get_object_or_404(SandboxOrder, pk=data.get("order"))
-        (services.mark_paid if action == "pay" else services.cancel_order)(order)
+        if action == "pay":
+            services.mark_paid(order)
+        elif action == "cancel":
+            services.cancel_order(order)
+        else:
+            services.privacy_request(order, action)
         return
     store = get_object_or_404(SandboxStore, pk=data.get("store"))
     if action == "new_order":

@@ -8,6 +8,7 @@ from customers.models import Customer
 from integrations.models import ImportRecord, WebhookEvent
 from integrations.nuvemshop.mapper import map_order
 from integrations.nuvemshop.models import PrivacyRequest
+from integrations.nuvemshop.sandbox import services as sandbox
 from integrations.pipeline import import_order
 from sales.models import Sale
 from sales.services import confirm_sale
@@ -116,3 +117,23 @@ def test_the_admin_shows_the_request_and_its_report_read_only(admin_client, clie
     assert listing.status_code == 200 and "Relatório dos dados de um cliente" in listing.content.decode()
     page = admin_client.get(f"/admin/nuvemshop/privacyrequest/{request.pk}/change/").content.decode()
     assert "john.doe@example.com" in page and 'name="_save"' not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sandbox_panel_relays_a_customers_lgpd_requests(gestor_client, store):
+    from integrations.nuvemshop.sandbox.models import SandboxOrder
+
+    from .conftest import installed_integration
+
+    installed_integration(gestor_client, store)
+    order = sandbox.create_order(store, paid=True)
+    sandbox.send_webhook(store, "order/paid", order.order_id)
+    for action in ("customers/data_request", "customers/redact"):
+        response = gestor_client.post("/sandbox/nuvemshop/", {"action": action, "order": order.pk})
+        assert response.status_code == 302
+    report = PrivacyRequest.objects.get(kind="customers/data_request").report
+    assert report["customers"][0]["email"] == "ana.souza@example.com.br"
+    assert report["store_orders"] == [str(order.order_id)]
+    customer = Sale.objects.get().customer
+    assert customer.name.startswith("Cliente removido (LGPD)") and customer.email == ""
+    assert SandboxOrder.objects.count() == 1
