@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -95,6 +96,7 @@ def main() -> None:
     finally:
         stop(worker)
         stop(web)
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def run(base: str, count: int) -> None:
