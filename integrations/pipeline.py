@@ -357,7 +357,7 @@ def cancel_store_order(integration: Integration, store_order_id: str, *, reason:
     for a person (it has receivables and stock movements behind it); one not imported is skipped."""
     with transaction.atomic():
         record = (
-            ImportRecord.objects.select_for_update()
+            ImportRecord.objects.select_for_update(of=("self",))
             .filter(integration=integration, store_order_id=store_order_id)
             .select_related("sale")
             .first()

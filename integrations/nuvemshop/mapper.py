@@ -1,0 +1,198 @@
+"""Nuvemshop order JSON → StoreOrder. Pure functions, tested field by field on the official examples.
+
+Both documented shapes are read: v1 (freight in `shipping_cost_customer`) and 2025-03
+(`contact_identification`, `billing_*`, freight in the fulfillment orders' `consumer_cost`). The
+official examples themselves drift in types (ids and quantities as strings or numbers, `sku`
+null), so every value goes through a tolerant reader that fails with a reason a clerk can read.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from dateutil.parser import isoparse
+from django.utils.translation import gettext as _
+
+from integrations.store_order import StoreCustomer, StoreOrder, StoreOrderError, StoreOrderItem
+
+PAID = "paid"
+CANCELLED = "cancelled"
+
+
+def map_order(data: dict[str, Any]) -> StoreOrder:
+    """The order as the import pipeline sees it; raises StoreOrderError when it cannot be read."""
+    if not isinstance(data, dict) or data.get("id") in (None, ""):
+        raise StoreOrderError(_("The store sent an order without an id."), raw=data)
+    order_id, number = str(data["id"]), str(data.get("number") or data["id"])
+
+    def fail(reason: str) -> StoreOrderError:
+        return StoreOrderError(reason, store_order_id=order_id, number=number, raw=data)
+
+    placed_at = _datetime(data.get("created_at"))
+    if placed_at is None:
+        raise fail(_("The order has no valid creation date (created_at)."))
+    payment_status = str(data.get("payment_status") or "")
+    status = str(data.get("status") or "")
+    try:
+        items = tuple(_item(line) for line in data.get("products") or [])
+        shipping = _freight(data)
+        discount = _decimal(data.get("discount"), default=Decimal("0"))
+        total = _decimal(data.get("total"), default=None)
+    except (InvalidOperation, TypeError, ValueError) as error:
+        raise fail(_("The order has a value that is not a number: %(error)s") % {"error": error}) from error
+    return StoreOrder(
+        store_order_id=order_id,
+        number=number,
+        placed_at=placed_at,
+        updated_at=_datetime(data.get("updated_at")),
+        is_paid=payment_status == PAID,
+        status_label=f"payment_status={payment_status or '—'}, status={status or '—'}",
+        currency=str(data.get("currency") or ""),
+        customer=map_customer(data),
+        items=items,
+        shipping_amount=shipping,
+        discount_amount=discount,
+        total_amount=total,
+        paid_at=_datetime(data.get("paid_at")),
+        is_cancelled=status == CANCELLED or payment_status in ("voided", "refunded"),
+        raw=data,
+    )
+
+
+def map_customer(data: dict[str, Any]) -> StoreCustomer:
+    """Name, CPF/CNPJ, phones and e-mail: the customer object first, then contact_*, then billing_*.
+
+    `customer` only comes with the read_customers scope, so the order's own contact and billing
+    fields are the fallbacks.
+    """
+    customer = data.get("customer") or {}
+    name = _first(customer.get("name"), data.get("contact_name"), data.get("billing_name"))
+    document = _first(
+        customer.get("identification"),
+        data.get("contact_identification"),
+        data.get("billing_document"),
+        data.get("billing_identification"),
+    )
+    email = _first(customer.get("email"), data.get("contact_email"))
+    business, mobile = split_phones(
+        [customer.get("phone"), data.get("contact_phone"), data.get("billing_phone")]
+    )
+    return StoreCustomer(
+        name=name, document=document, email=email, business_phone=business, mobile_phone=mobile
+    )
+
+
+_BR_COUNTRY = "55"
+
+
+def phone_kind(phone: str) -> str:
+    """ "mobile", "landline" or "" (unknown), by the Brazilian numbering plan.
+
+    Brazilian numbers are a two-digit area code then 9 digits starting with 9 (mobile) or 8 digits
+    starting with 2–5 (landline); a leading 0, a carrier code or +55 may come before.
+    """
+    digits = re.sub(r"\D", "", phone or "")
+    if phone.strip().startswith("+") and not digits.startswith(_BR_COUNTRY):
+        return ""  # another country's number: nothing to say about it
+    if digits.startswith(_BR_COUNTRY) and len(digits) in (12, 13):
+        digits = digits[2:]
+    digits = digits.lstrip("0")
+    if len(digits) == 11 and digits[2] == "9":
+        return "mobile"
+    if len(digits) == 10 and digits[2] in "2345":
+        return "landline"
+    return ""
+
+
+def split_phones(candidates: list[Any]) -> tuple[str, str]:
+    """(business phone, mobile phone) from the phones the order carries, first of each kind.
+
+    A number whose kind cannot be told fills the business phone, or the mobile one if that is taken.
+    """
+    business = mobile = ""
+    unknown: list[str] = []
+    seen: set[str] = set()
+    for candidate in candidates:
+        phone = str(candidate or "").strip()
+        key = re.sub(r"\D", "", phone)
+        if not key or key in seen or "@" in phone:
+            continue
+        seen.add(key)
+        kind = phone_kind(phone)
+        if kind == "mobile" and not mobile:
+            mobile = phone
+        elif kind == "landline" and not business:
+            business = phone
+        elif not kind:
+            unknown.append(phone)
+    for phone in unknown:
+        if not business:
+            business = phone
+        elif not mobile:
+            mobile = phone
+    return business, mobile
+
+
+def _item(line: dict[str, Any]) -> StoreOrderItem:
+    # The same variant may come on two lines: each line stays a line of its own.
+    quantity = _decimal(line.get("quantity"))
+    if quantity <= 0:
+        raise ValueError(_("quantity %(quantity)s") % {"quantity": quantity})
+    return StoreOrderItem(
+        description=" ".join(str(line.get("name") or "").split()),
+        quantity=quantity,
+        unit_price=_decimal(line.get("price")),
+        sku=str(line.get("sku") or "").strip(),
+        store_product_id=str(line.get("product_id") or ""),
+        store_variant_id=str(line.get("variant_id") or ""),
+    )
+
+
+def _freight(data: dict[str, Any]) -> Decimal:
+    """What the customer paid for shipping: v1's field, else the sum of the fulfillment orders'."""
+    if data.get("shipping_cost_customer") not in (None, ""):
+        return _decimal(data["shipping_cost_customer"])
+    total = Decimal("0")
+    for fulfillment in data.get("fulfillments") or data.get("fulfillment_orders") or []:
+        shipping = (fulfillment or {}).get("shipping") or {}
+        cost = shipping.get("consumer_cost", fulfillment.get("consumer_cost"))
+        if isinstance(cost, dict):  # {"value": "10.00", "currency": "BRL"}
+            cost = cost.get("value")
+        if cost not in (None, ""):
+            total += _decimal(cost)
+    return total
+
+
+def _decimal(value: Any, default: Decimal | None = ...) -> Decimal | None:
+    if value in (None, "") and default is not ...:
+        return default
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        result = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(repr(value)) from None
+    if not result.is_finite():
+        raise ValueError(str(value))
+    return result
+
+
+def _datetime(value: Any) -> datetime | None:
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        moment = isoparse(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+def _first(*values: Any) -> str:
+    for value in values:
+        text = " ".join(str(value or "").split())
+        if text:
+            return text
+    return ""

@@ -1,0 +1,120 @@
+"""Nuvemshop pages: the install (Integrar agora → Conectar com Nuvemshop → store → back), and the webhook.
+
+Thin: the install logic is in .install, the webhook's in .webhooks.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.views import admin_page_context
+from integrations.models import Integration
+
+from . import install, tasks, webhooks
+
+logger = logging.getLogger(__name__)
+
+MANAGE = "integrations.add_integration"
+
+
+def manager_only(view):
+    """Staff login (else the admin login page), then the Gestor's permission (else 403)."""
+    return staff_member_required(permission_required(MANAGE, raise_exception=True)(view))
+
+
+def _nuvemshop(pk) -> Integration:
+    return get_object_or_404(Integration, pk=pk, provider=Integration.Provider.NUVEMSHOP)
+
+
+@require_GET
+@manager_only
+def install_page(request):
+    """Integrações › Nuvemshop › Integrar agora; with ?integration=<pk>, "Conectar novamente"."""
+    integration = (
+        _nuvemshop(request.GET["integration"]) if request.GET.get("integration", "").isdigit() else None
+    )
+    context = admin_page_context(
+        request,
+        title=_("Nuvemshop: integrate now"),
+        integration=integration,
+        integrations=Integration.objects.filter(provider=Integration.Provider.NUVEMSHOP),
+        configured=install.is_configured(),
+    )
+    return render(request, "nuvemshop/install.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@manager_only
+@never_cache
+def connect(request):
+    """Start the install: a one-time state in this session, then off to the store's page."""
+    if request.method == "GET":
+        return redirect("nuvemshop:install")
+    integration_id = request.POST.get("integration")
+    try:
+        url = install.start_install(
+            request.session, integration_id=int(integration_id) if (integration_id or "").isdigit() else None
+        )
+    except install.InstallFailure as failure:
+        return _failed(request, failure)
+    return HttpResponseRedirect(url)
+
+
+@require_GET
+@manager_only
+@never_cache
+def callback(request):
+    """The store sends the browser back here: finish the install, or say what happened."""
+    try:
+        installed = install.finish_install(params=request.GET, session=request.session, user=request.user)
+    except install.InstallFailure as failure:
+        return _failed(request, failure)
+    request.session["nuvemshop_installed"] = {"pk": installed.integration.pk, "created": installed.created}
+    return redirect("nuvemshop:ready", pk=installed.integration.pk)
+
+
+def _failed(request, failure: install.InstallFailure):
+    logger.warning("nuvemshop install failed: %s", failure)
+    context = admin_page_context(
+        request, title=_("The Nuvemshop integration was not completed"), failure=failure
+    )
+    return render(request, "nuvemshop/failed.html", context, status=400)
+
+
+@require_GET
+@manager_only
+def ready(request, pk: int):
+    """The integration is ready: its activation date, and what happens from now on."""
+    integration = _nuvemshop(pk)
+    just = request.session.get("nuvemshop_installed") or {}
+    context = admin_page_context(
+        request,
+        title=_("Nuvemshop integration ready"),
+        integration=integration,
+        reconnected=just.get("pk") == integration.pk and not just.get("created"),
+    )
+    return render(request, "nuvemshop/ready.html", context)
+
+
+@csrf_exempt
+@require_POST
+def webhook(request):
+    """Signed notifications. 401 and nothing stored unless the signature is right; else 200 at once."""
+    body = request.body
+    if not webhooks.signature_is_valid(body, request.headers.get(webhooks.SIGNATURE_HEADER)):
+        return HttpResponse(status=401)
+    receipt = webhooks.receive(body)
+    if receipt.outcome == "malformed":
+        return JsonResponse({"status": "malformed"}, status=400)
+    if receipt.event is not None:
+        tasks.queue_webhook_event(receipt.event)
+    return JsonResponse({"status": receipt.outcome})
