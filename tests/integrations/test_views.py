@@ -69,8 +69,8 @@ def test_the_list_offers_both_stores_and_shows_the_integrations(gestor_client):
     assert "Loja Integrada" in html and "Nuvemshop" in html
     assert "Loja da Ana" in html and "20/11/2026 09:30" in html
     assert f"?integration={integration.pk}&status=failed" in html
-    # The connect pages are not built in this branch: the cards say so instead of linking nowhere.
-    assert "Ainda não disponível." in html
+    assert f'href="{reverse("loja_integrada:connect")}"' in html
+    assert f'href="{reverse("nuvemshop:install")}"' in html
 
 
 @pytest.mark.urls("tests.integrations.urls_connect")
@@ -80,8 +80,9 @@ def test_the_list_links_each_store_to_its_connect_page(gestor_client):
     assert "Integrar agora" in html
 
 
-def test_connect_url_is_none_while_the_store_package_has_no_page():
-    assert connect_url(Integration.Provider.LOJA_INTEGRADA) is None
+def test_connect_url_points_at_each_store_package_page():
+    assert connect_url(Integration.Provider.LOJA_INTEGRADA) == reverse("loja_integrada:connect")
+    assert connect_url(Integration.Provider.NUVEMSHOP) == reverse("nuvemshop:install")
 
 
 def test_the_detail_shows_activation_switch_sync_counts_and_failures(gestor_client):

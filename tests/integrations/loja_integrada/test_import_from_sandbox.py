@@ -212,8 +212,6 @@ def test_a_second_run_fetches_no_detail_again(integration, sandbox_store):
 
 
 def test_totals_with_cents_in_freight_import_on_every_database(integration, sandbox_store):
-    from django.db import connection
-
     order = sandbox.add_paid_order(
         sandbox_store,
         items=[
@@ -224,9 +222,5 @@ def test_totals_with_cents_in_freight_import_on_every_database(integration, sand
     )
     sync_integration(integration)
     record = ImportRecord.objects.get(integration=integration, store_order_id=str(order.numero))
-    if record.status != ImportRecord.Status.IMPORTED and connection.vendor == "sqlite":
-        # 20.00 + 21.38 is 41.379999… in SQLite's float arithmetic: the skeleton's CHECK
-        # constraint on Sale refuses the sale. Fixed on the core branch (Round(…, 2)).
-        pytest.xfail("sales CHECK constraint compares float sums on SQLite (fixed on branch core)")
     assert record.status == ImportRecord.Status.IMPORTED, record.reason
     assert str(record.sale.total_amount) == "41.38"

@@ -1,0 +1,39 @@
+"""Shared setup of the browser tests: headless Debian Chromium (never a downloaded browser).
+
+Each browser test package's conftest does `from tests.browser import *`, so only those tests set
+DJANGO_ALLOW_ASYNC_UNSAFE: Playwright's sync API runs an event loop in the test's thread, and the
+ORM calls of the test body stay synchronous and safe there.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Screenshots of every browser test land here (the README points at it).
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium"}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A Brazilian clerk's browser: the UI answers in pt-BR whatever the machine's locale.
+    return {**browser_context_args, "locale": "pt-BR", "viewport": {"width": 1440, "height": 1000}}
+
+
+@pytest.fixture
+def screenshot(page, request):
+    def take(name):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"{request.node.name}-{name}.png", full_page=True)
+
+    return take
+
+
+__all__ = ["ARTIFACTS", "browser_context_args", "browser_type_launch_args", "screenshot"]
