@@ -165,6 +165,12 @@ class SaleAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return selectors.with_review_flags(super().get_queryset(request))
 
+    def get_list_display(self, request):
+        # Every sale in the queue is pending: the status column would only take room from the flags.
+        if QueueStatusFilter.shows_queue(request):
+            return [name for name in self.list_display if name != "status_badge"]
+        return self.list_display
+
     def get_ordering(self, request):
         """The queue oldest first; other lists pending first, then newest first."""
         if QueueStatusFilter.shows_queue(request):
@@ -194,7 +200,9 @@ class SaleAdmin(admin.ModelAdmin):
         if sale.integration is None:
             return "—"
         return format_html(
-            '{} <span style="white-space: nowrap">{}</span>', sale.integration.name, sale.external_number
+            '{}<br><span style="white-space: nowrap">nº {}</span>',
+            sale.integration.name,
+            sale.external_number,
         )
 
     @admin.display(description=_("CPF/CNPJ"), ordering="customer__document")
