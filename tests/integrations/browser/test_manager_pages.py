@@ -8,18 +8,11 @@ from django.utils import timezone
 
 from integrations.models import ImportRun, Integration
 from sales.models import Sale
+from tests.browser import log_in
 from tests.integrations.factories import IntegrationFactory, StoreOrderFactory
 from tests.sales.factories import PendingSaleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username):
-    page.set_default_timeout(5000)
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", "senha-de-teste-123")
-    page.click("input[type=submit]")
 
 
 def imported_sales(integration, per_day_ago):

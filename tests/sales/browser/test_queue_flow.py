@@ -12,6 +12,7 @@ from catalog.services import record_in
 from customers.models import Customer
 from sales.models import Receivable, Sale
 from sales.services import ItemLine
+from tests.browser import log_in
 from tests.catalog.factories import ProductFactory
 from tests.customers.factories import CustomerFactory
 from tests.integrations.factories import IntegrationFactory
@@ -20,14 +21,6 @@ from tests.sales.factories import PendingSaleFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CUSTOMERS = ["Maria Silva", "João Pereira", "Ana Costa", "Carlos Souza", "Beatriz Lima"]
-
-
-def log_in(page, live_server, username):
-    page.set_default_timeout(5000)
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("input[name=login]", username)
-    page.fill("input[name=password]", "senha-de-teste-123")
-    page.click("input[type=submit]")
 
 
 def store_sales(count, seller, *, stock=Decimal("10")):
