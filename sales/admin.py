@@ -349,6 +349,8 @@ class SaleAdmin(admin.ModelAdmin):
             "title": gettext("Review sale %(number)s") % {"number": sale.number},
             "opts": self.model._meta,
             "sale": sale,
+            "customer_imported": sale.customer.origin == Customer.Origin.IMPORT,
+            "duplicate_customers": selectors.customers_sharing_document(sale.customer),
             "items": sale.items.select_related("product").order_by("position", "pk"),
             "form": form,
             "plan": services.installment_plan(

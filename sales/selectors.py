@@ -43,3 +43,14 @@ def next_pending_sale(after: Sale) -> Sale | None:
         Q(sale_date__gt=after.sale_date) | Q(sale_date=after.sale_date, number__gt=after.number)
     )
     return later.order_by(*QUEUE_ORDERING).first() or pending.order_by(*QUEUE_ORDERING).first()
+
+
+def customers_sharing_document(customer: Customer) -> list[Customer]:
+    """Other customers with this customer's CPF/CNPJ under another name: maybe the same person."""
+    if not customer.document:
+        return []
+    return list(
+        Customer.objects.filter(document=customer.document)
+        .exclude(Q(pk=customer.pk) | Q(name_key=customer.name_key))
+        .order_by("name", "pk")
+    )

@@ -203,3 +203,29 @@ def test_a_refused_confirm_and_next_stays_on_the_sale(financeiro_client):
     assert response.status_code == 200
     short.refresh_from_db()
     assert short.status == Sale.Status.REVIEW_PENDING
+
+
+def test_the_review_page_shows_the_flags_and_links_the_possible_duplicate(financeiro_client):
+    other = CustomerFactory(name="Maria Souza", document="529.982.247-25")
+    sale = PendingSaleFactory(
+        customer=CustomerFactory(
+            name="Maria Silva", document="529.982.247-25", origin=Customer.Origin.IMPORT
+        ),
+        lines=[
+            ItemLine(
+                product=ProductFactory(description="Gorro de lã", origin=Product.Origin.IMPORT),
+                quantity=Decimal("1"),
+                unit_price=Decimal("90"),
+            )
+        ],
+    )
+    page = financeiro_client.get(review_url(sale)).content.decode()
+    for text in ["Cliente novo", "Possível cliente duplicado", "Mesmo CPF/CNPJ:", "Produto novo"]:
+        assert text in page, text
+    assert reverse("admin:customers_customer_change", args=[other.pk]) in page
+
+
+def test_the_review_page_of_a_plain_sale_has_no_flags(financeiro_client):
+    sale = PendingSaleFactory(customer=CustomerFactory(origin=Customer.Origin.MANUAL))
+    page = financeiro_client.get(review_url(sale)).content.decode()
+    assert 'class="ponte-flag"' not in page
