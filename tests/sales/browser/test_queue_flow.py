@@ -36,8 +36,8 @@ def store_sales(count, seller, *, stock=Decimal("10")):
             name=CUSTOMERS[n % len(CUSTOMERS)] + ("" if n < len(CUSTOMERS) else f" {n}"),
             origin=Customer.Origin.IMPORT if n % 3 == 0 else Customer.Origin.MANUAL,
         )
-        if n == 4:  # same CPF under another name: the import made a second customer
-            CustomerFactory(name="Beatriz Lima Santos", document=customer.document)
+        if n == 1:  # same CPF under another name: the import made a second customer
+            CustomerFactory(name="João Pereira Neto", document=customer.document)
         lines = [ItemLine(product=coat, quantity=Decimal("1"), unit_price=Decimal("78.62"))]
         if n % 4 == 1:
             lines.append(ItemLine(product=imported, quantity=Decimal("2"), unit_price=Decimal("35.00")))
