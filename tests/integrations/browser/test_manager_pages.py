@@ -66,3 +66,19 @@ def test_financeiro_cannot_reach_the_integrations(live_server, page, financeiro,
         assert response.status == 403, path
         assert "Loja Bela" not in page.content()
     screenshot("forbidden")
+
+
+def test_the_progress_page_refreshes_itself_until_the_run_is_done(live_server, page, gestor):
+    integration = IntegrationFactory(name="Loja Bela")
+    run = ImportRun.objects.create(integration=integration, trigger="manual", status=ImportRun.Status.RUNNING)
+    log_in(page, live_server, "gestor")
+    page.goto(f"{live_server.url}/integrations/{integration.pk}/runs/{run.pk}/")
+    assert page.locator(".run-status").inner_text() == "Em andamento"
+
+    # The worker finishes while the page is open: the poll shows it without a reload.
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRun.Status.DONE, orders_seen=4, imported=3, skipped=1
+    )
+    page.wait_for_selector("[data-finished]", timeout=6000)
+    assert page.locator(".run-status").inner_text() == "Concluída"
+    assert page.locator(".run-imported").inner_text() == "3"
