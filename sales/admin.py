@@ -17,6 +17,7 @@ from customers.documents import document_search_term
 from customers.models import Customer
 
 from . import selectors, services
+from .filters import QueueStatusFilter
 from .forms import SaleAdminForm, SaleTermsForm
 from .models import Receivable, Sale, SaleItem
 
@@ -66,38 +67,6 @@ class SaleItemInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (obj is None or obj.is_pending)
-
-
-class QueueStatusFilter(admin.SimpleListFilter):
-    """The status filter, opening on the queue: no choice made means Revisão pendente."""
-
-    title = _("status")
-    parameter_name = "status"
-    ALL = "all"
-
-    def lookups(self, request, model_admin):
-        return [*Sale.Status.choices, (self.ALL, _("All sales"))]
-
-    def value(self):
-        return super().value() or Sale.Status.REVIEW_PENDING
-
-    def choices(self, changelist):
-        # No "All" that clears the parameter: that would open the queue again.
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == str(lookup),
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == self.ALL:
-            return queryset
-        return queryset.filter(status=self.value())
-
-    @classmethod
-    def shows_queue(cls, request) -> bool:
-        return request.GET.get(cls.parameter_name, Sale.Status.REVIEW_PENDING) == Sale.Status.REVIEW_PENDING
 
 
 class SaleAdmin(admin.ModelAdmin):
@@ -164,6 +133,11 @@ class SaleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return selectors.with_review_flags(super().get_queryset(request))
+
+    def changelist_view(self, request, extra_context=None):
+        if QueueStatusFilter.shows_queue(request):
+            extra_context = {"title": gettext("Sales pending review"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def get_list_display(self, request):
         # Every sale in the queue is pending: the status column would only take room from the flags.

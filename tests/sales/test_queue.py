@@ -52,6 +52,7 @@ def test_the_list_opens_on_the_pending_sales_oldest_first(financeiro_client, fin
     assert listed(response) == [older.pk, same_day_later.pk, newer.pk]
     page = response.content.decode()
     assert 'class="selected"' in page and "Revisão pendente" in page
+    assert "<h1>Vendas em revisão pendente</h1>" in page
 
 
 def test_all_and_confirmed_stay_reachable(financeiro_client, financeiro):
