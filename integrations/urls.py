@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/", views.IntegrationDetailView.as_view(), name="detail"),
     path("<int:pk>/enabled/", views.toggle_integration, name="toggle"),
     path("<int:pk>/import/", views.import_now, name="import_now"),
+    path("<int:pk>/runs/<int:run_pk>/", views.ImportRunView.as_view(), name="run"),
 ]

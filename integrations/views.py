@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,8 +18,8 @@ from django.views.generic import TemplateView
 
 from core.views import admin_page_context
 
-from . import selectors, services, sync
-from .models import ImportRecord, Integration
+from . import charts, selectors, services, sync
+from .models import ImportRecord, ImportRun, Integration
 
 # Where each provider's connect flow starts (built by the store packages).
 CONNECT_URL_NAMES = {
@@ -61,11 +62,24 @@ class IntegrationListView(PermissionRequiredMixin, TemplateView):
             {"name": label, "help": PROVIDER_HELP[value], "url": connect_url(value)}
             for value, label in Integration.Provider.choices
         ]
+        integrations = list(selectors.integrations_with_counts().order_by("name", "pk"))
+        per_day = selectors.sales_per_day(integrations)
+        cards = [
+            {
+                "integration": integration,
+                "chart": charts.daily_chart(per_day[integration.pk]),
+                "may_import": sync.may_import(integration),
+                "reconnect_url": connect_url(integration.provider, integration),
+            }
+            for integration in integrations
+        ]
         return admin_page_context(
             self.request,
             title=_("All integrations"),
             providers=providers,
-            integrations=selectors.integrations_with_counts(),
+            cards=cards,
+            can_change=self.request.user.has_perm("integrations.change_integration"),
+            can_import=self.request.user.has_perm("integrations.run_import"),
         )
 
 
@@ -122,7 +136,7 @@ def toggle_integration(request, pk):
         messages.success(request, _("Integration enabled: its imports start again."))
     else:
         messages.success(request, _("Integration disabled: no more orders are imported until it is enabled."))
-    return redirect("integrations:detail", pk=pk)
+    return redirect(_safe_next(request, reverse("integrations:detail", args=[pk])))
 
 
 @manager_action("integrations.run_import")
@@ -132,12 +146,37 @@ def import_now(request, pk):
     if not sync.may_import(integration):
         messages.error(request, _("This integration is disabled or disconnected; nothing was imported."))
         return redirect("integrations:detail", pk=pk)
-    _run, queued = services.queue_import(integration, requested_by=request.user)
+    run, queued = services.queue_import(integration, requested_by=request.user)
     if queued:
         messages.success(request, _("Import queued; new orders appear within a few minutes."))
     else:
         messages.info(request, _("An import of this store is already queued or running."))
-    return redirect("integrations:detail", pk=pk)
+    # The run's page shows it move from queued to done, with its counts.
+    return redirect("integrations:run", pk=pk, run_pk=run.pk)
+
+
+class ImportRunView(PermissionRequiredMixin, TemplateView):
+    """One import's progress; `?fragment=1` returns only the status block the page polls."""
+
+    permission_required = "integrations.view_integration"
+    template_name = "integrations/run.html"
+
+    def get_template_names(self):
+        if self.request.GET.get("fragment"):
+            return ["integrations/run_status.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        run = selectors.run_of(kwargs["pk"], kwargs["run_pk"])
+        if run is None:
+            raise Http404
+        finished = run.status not in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING)
+        return admin_page_context(
+            self.request,
+            title=_("Import of %(store)s") % {"store": run.integration.name},
+            run=run,
+            finished=finished,
+        )
 
 
 @manager_action("integrations.run_import")
@@ -164,10 +203,15 @@ def retry_records(request):
                 _("%(integration)s is disabled or disconnected; its orders were not retried.")
                 % {"integration": integration},
             )
+    return redirect(_safe_next(request, reverse("integrations:import_log")))
+
+
+def _safe_next(request, default: str) -> str:
+    """The page the button was on (POST `next`), never another site."""
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("integrations:import_log")
-    return redirect(back)
+        return default
+    return back
 
 
 def _int_or_none(value) -> int | None:

@@ -7,15 +7,17 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.money import brl
 from core.widgets import PreloadedAutocompleteSelect
 from customers.documents import document_search_term
+from customers.models import Customer
 
-from . import services
+from . import selectors, services
+from .filters import QueueStatusFilter
 from .forms import SaleAdminForm, SaleTermsForm
 from .models import Receivable, Sale, SaleItem
 
@@ -74,17 +76,18 @@ class SaleAdmin(admin.ModelAdmin):
     list_display = [
         "number",
         "review_link",
+        "store_order",
         "sale_date",
         "status_badge",
         "customer_name",
+        "customer_document",
         "total",
-        "payment_method",
-        "seller",
-        "integration",
+        "items_count",
+        "flags",
     ]
     list_display_links = ["number"]
-    list_filter = ["status", "integration", "sale_date", "seller"]
-    list_select_related = ["customer", "seller", "integration"]
+    list_filter = [QueueStatusFilter, "integration", "sale_date", "seller"]
+    list_select_related = ["customer", "integration"]
     search_fields = ["customer__name", "=customer__document", "=number", "external_number"]
     search_help_text = _("Customer name, CPF/CNPJ, sale number or store order number.")
     date_hierarchy = "sale_date"
@@ -128,8 +131,24 @@ class SaleAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["customer"]
 
+    def get_queryset(self, request):
+        return selectors.with_review_flags(super().get_queryset(request))
+
+    def changelist_view(self, request, extra_context=None):
+        if QueueStatusFilter.shows_queue(request):
+            extra_context = {"title": gettext("Sales pending review"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def get_list_display(self, request):
+        # Every sale in the queue is pending: the status column would only take room from the flags.
+        if QueueStatusFilter.shows_queue(request):
+            return [name for name in self.list_display if name != "status_badge"]
+        return self.list_display
+
     def get_ordering(self, request):
-        # The queue first: pending sales (newest first), then the rest.
+        """The queue oldest first; other lists pending first, then newest first."""
+        if QueueStatusFilter.shows_queue(request):
+            return list(selectors.QUEUE_ORDERING)
         pending_first = Case(
             When(status=Sale.Status.REVIEW_PENDING, then=Value(0)),
             default=Value(1),
@@ -149,6 +168,57 @@ class SaleAdmin(admin.ModelAdmin):
     @admin.display(description=_("customer"), ordering="customer__name")
     def customer_name(self, sale):
         return sale.customer.name
+
+    @admin.display(description=_("store order"), ordering="integration__name")
+    def store_order(self, sale):
+        if sale.integration is None:
+            return "—"
+        return format_html(
+            '{}<br><span style="white-space: nowrap">nº {}</span>',
+            sale.integration.name,
+            sale.external_number,
+        )
+
+    @admin.display(description=_("CPF/CNPJ"), ordering="customer__document")
+    def customer_document(self, sale):
+        return format_html(
+            '<span style="white-space: nowrap">{}</span>', sale.customer.formatted_document or "—"
+        )
+
+    @admin.display(description=_("items"), ordering="items_count")
+    def items_count(self, sale):
+        return sale.items_count
+
+    @admin.display(description=_("check"))
+    def flags(self, sale):
+        """What deserves a second look before confirming, as short labels with the detail on hover."""
+        flags = []
+        if sale.store_total_difference:
+            flags.append(
+                (
+                    gettext("Store total differs"),
+                    gettext("The store's total was %(total)s.") % {"total": brl(sale.store_total_amount)},
+                )
+            )
+        if sale.has_imported_product:
+            flags.append(
+                (
+                    gettext("New product"),
+                    gettext("A product was created by the import; check for duplicates."),
+                )
+            )
+        if sale.customer.origin == Customer.Origin.IMPORT:
+            flags.append((gettext("New customer"), gettext("The customer was created by the import.")))
+        if sale.possible_duplicate_customer:
+            flags.append(
+                (
+                    gettext("Possible duplicate customer"),
+                    gettext("Another customer has the same CPF/CNPJ under another name."),
+                )
+            )
+        return format_html_join(
+            " ", '<span class="ponte-flag" title="{}">{}</span>', ((hint, label) for label, hint in flags)
+        )
 
     @admin.display(description=_("total"), ordering="total_amount")
     def total(self, sale):
@@ -234,7 +304,7 @@ class SaleAdmin(admin.ModelAdmin):
         }
         if request.method == "POST" and form.is_valid():
             terms = {key: form.cleaned_data[key] for key in terms}
-            if "_confirm" in request.POST:
+            if "_confirm" in request.POST or "_confirm_next" in request.POST:
                 try:
                     services.confirm_sale_with_terms(
                         sale, request.user, seller=form.cleaned_data["seller"], **terms
@@ -247,12 +317,14 @@ class SaleAdmin(admin.ModelAdmin):
                         gettext("Sale %(number)s confirmed.") % {"number": sale.number},
                         messages.SUCCESS,
                     )
-                    return HttpResponseRedirect(reverse("admin:sales_sale_changelist"))
+                    return HttpResponseRedirect(self._after_confirm_url(request, sale))
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Review sale %(number)s") % {"number": sale.number},
             "opts": self.model._meta,
             "sale": sale,
+            "customer_imported": sale.customer.origin == Customer.Origin.IMPORT,
+            "duplicate_customers": selectors.customers_sharing_document(sale.customer),
             "items": sale.items.select_related("product").order_by("position", "pk"),
             "form": form,
             "plan": services.installment_plan(
@@ -262,6 +334,15 @@ class SaleAdmin(admin.ModelAdmin):
             "receivables": sale.receivables.order_by("number") if not sale.is_pending else [],
         }
         return TemplateResponse(request, "admin/sales/sale/review.html", context)
+
+    def _after_confirm_url(self, request, sale) -> str:
+        """ "Confirmar e próxima" opens the next pending sale; "Confirmar venda" goes back to the queue."""
+        if "_confirm_next" in request.POST:
+            following = selectors.next_pending_sale(sale)
+            if following is not None:
+                return reverse("admin:sales_sale_review", args=[following.pk])
+            self.message_user(request, gettext("No more sales pending review."), messages.INFO)
+        return reverse("admin:sales_sale_changelist")
 
 
 class ReceivableAdmin(admin.ModelAdmin):

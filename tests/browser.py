@@ -36,4 +36,13 @@ def screenshot(page, request):
     return take
 
 
-__all__ = ["ARTIFACTS", "browser_context_args", "browser_type_launch_args", "screenshot"]
+def log_in(page, live_server, username):
+    """Log in through the admin's login page (the role fixtures' users share this password)."""
+    page.set_default_timeout(5000)
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", "senha-de-teste-123")
+    page.click("input[type=submit]")
+
+
+__all__ = ["ARTIFACTS", "browser_context_args", "browser_type_launch_args", "log_in", "screenshot"]

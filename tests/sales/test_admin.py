@@ -61,7 +61,7 @@ def test_changelist_lists_the_pending_queue_first(financeiro_client, financeiro)
     confirmed = PendingSaleFactory()
     confirm_sale(confirmed, financeiro)
     pending = PendingSaleFactory()
-    response = financeiro_client.get(CHANGELIST)
+    response = financeiro_client.get(CHANGELIST, {"status": "all"})
     assert response.status_code == 200
     listed = list(response.context["cl"].result_list)
     assert [s.pk for s in listed] == [pending.pk, confirmed.pk]
@@ -84,7 +84,7 @@ def test_changelist_search_finds_by_sale_number(financeiro_client, sale):
 def test_changelist_filters_by_status(financeiro_client, sale, financeiro):
     other = PendingSaleFactory()
     confirm_sale(other, financeiro)
-    response = financeiro_client.get(CHANGELIST, {"status__exact": "confirmed"})
+    response = financeiro_client.get(CHANGELIST, {"status": "confirmed"})
     assert [s.pk for s in response.context["cl"].result_list] == [other.pk]
 
 
@@ -194,8 +194,9 @@ def test_confirm_needs_the_csrf_token(financeiro, sale):
 def test_bulk_confirm_reports_each_sale_and_confirms_the_pending_ones(financeiro_client, financeiro):
     first, second, already = PendingSaleFactory(), PendingSaleFactory(), PendingSaleFactory()
     confirm_sale(already, financeiro)
+    # From the "Todas" list: the action applies to the sales ticked in the list shown.
     response = financeiro_client.post(
-        CHANGELIST,
+        f"{CHANGELIST}?status=all",
         {"action": "confirm_selected", "_selected_action": [first.pk, second.pk, already.pk]},
     )
     assert response.status_code == 302
@@ -229,7 +230,8 @@ def test_bulk_cancel_cancels_pending_and_refuses_confirmed(financeiro_client, fi
     pending, confirmed = PendingSaleFactory(), PendingSaleFactory()
     confirm_sale(confirmed, financeiro)
     response = financeiro_client.post(
-        CHANGELIST, {"action": "cancel_selected", "_selected_action": [pending.pk, confirmed.pk]}
+        f"{CHANGELIST}?status=all",
+        {"action": "cancel_selected", "_selected_action": [pending.pk, confirmed.pk]},
     )
     assert messages_of(response)[0] == f"Venda {pending.number} cancelada."
     pending.refresh_from_db()
