@@ -92,6 +92,8 @@ class ImportRecordAdmin(ReadOnlyAdmin):
     list_filter = ["status", "integration", "reason_code"]
     search_fields = ["store_order_id", "store_order_number", "reason"]
     list_select_related = ["integration", "sale"]
+    # A filtered list shows "N results" without a second COUNT(*) over the whole table.
+    show_full_result_count = False
     actions = ["retry"]
 
     @admin.action(description=_("Retry"), permissions=["run_import"])
@@ -124,6 +126,8 @@ class ImportRunAdmin(ReadOnlyAdmin):
     list_display = ["queued_at", "integration", "trigger", "status", "imported", "skipped", "failed", "error"]
     list_filter = ["status", "trigger", "integration"]
     list_select_related = ["integration"]
+    # A filtered list shows "N results" without a second COUNT(*) over the whole table.
+    show_full_result_count = False
 
 
 @admin.register(WebhookEvent)
@@ -132,3 +136,5 @@ class WebhookEventAdmin(ReadOnlyAdmin):
     list_filter = ["status", "event", "integration"]
     search_fields = ["resource_id"]
     list_select_related = ["integration"]
+    # A filtered list shows "N results" without a second COUNT(*) over the whole table.
+    show_full_result_count = False

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -83,8 +84,59 @@ def eligibility(integration: Integration, order: StoreOrder) -> Skip | None:
     return None
 
 
+@dataclass
+class PageLookups:
+    """What a page of orders needs from the database, read once for the page rather than per order.
+
+    `links`: the store items already matched to a product, by (store product id, variant id).
+    `check_stock`: the company's stock-check setting. Entries an order adds are kept only once that
+    order's transaction has committed, so a failed order never leaves a rolled-back row here.
+    """
+
+    links: dict[tuple[str, str], Product] = field(default_factory=dict)
+    check_stock: bool | None = None
+    # The current order's links, kept for the page only once the order's transaction commits.
+    pending: dict[tuple[str, str], Product] = field(default_factory=dict)
+
+    @classmethod
+    def for_page(cls, integration: Integration, orders: Iterable[StoreOrder]) -> PageLookups:
+        keys = {
+            (item.store_product_id, item.store_variant_id)
+            for order in orders
+            for item in order.items
+            if item.store_product_id
+        }
+        links = {}
+        if keys:
+            rows = StoreProductLink.objects.filter(
+                integration=integration, store_product_id__in={product for product, _variant in keys}
+            ).select_related("product")
+            links = {
+                (row.store_product_id, row.store_variant_id): row.product
+                for row in rows
+                if (row.store_product_id, row.store_variant_id) in keys
+            }
+        return cls(links=links, check_stock=catalog_services.stock_check_enabled())
+
+
+# The page being imported (set by import_orders); a lone order (webhook, retry) gets an empty one
+# and reads the database as it goes. A context variable keeps the per-order functions' signatures.
+_page_lookups: ContextVar[PageLookups] = ContextVar("page_lookups")
+
+
+def _current_lookups() -> PageLookups:
+    try:
+        return _page_lookups.get()
+    except LookupError:
+        return PageLookups()
+
+
 def import_orders(integration: Integration, fetched: Iterable[FetchedOrder]) -> list[ImportRecord | None]:
-    """Handle a page of orders, each on its own; orders already imported are passed over in one query."""
+    """Handle a page of orders, each on its own (its own transaction; one bad order fails alone).
+
+    Orders already imported are passed over in one query, and the page's known store products are
+    read in one query too (PageLookups), so the queries per order stay few.
+    """
     fetched = list(fetched)
     done = set(
         ImportRecord.objects.filter(
@@ -93,7 +145,14 @@ def import_orders(integration: Integration, fetched: Iterable[FetchedOrder]) -> 
             store_order_id__in=[f.store_order_id for f in fetched],
         ).values_list("store_order_id", flat=True)
     )
-    return [None if f.store_order_id in done else import_fetched(integration, f) for f in fetched]
+    todo = [f for f in fetched if f.store_order_id not in done]
+    if not todo:
+        return [None] * len(fetched)
+    token = _page_lookups.set(PageLookups.for_page(integration, [f.order for f in todo if f.error is None]))
+    try:
+        return [None if f.store_order_id in done else import_fetched(integration, f) for f in fetched]
+    finally:
+        _page_lookups.reset(token)
 
 
 def import_fetched(integration: Integration, fetched: FetchedOrder) -> ImportRecord | None:
@@ -138,6 +197,8 @@ def import_order(integration: Integration, order: StoreOrder) -> ImportRecord | 
                 payload=order.raw,
                 order=order,
             )
+        lookups = _current_lookups()
+        lookups.pending = {}
         with transaction.atomic():
             record = _lock_record(integration, order.store_order_id, order.number)
             if record.status == ImportRecord.Status.IMPORTED:
@@ -152,7 +213,9 @@ def import_order(integration: Integration, order: StoreOrder) -> ImportRecord | 
                 payload=order.raw,
                 sale=sale,
             )
-            return record
+        # Committed now: the page's later orders may use them.
+        lookups.links.update(lookups.pending)
+        return record
     except ImportFailure as failure:
         code, reason = failure.code, failure.reason
     except Exception as error:
@@ -217,7 +280,10 @@ def _create_pending_sale(integration: Integration, order: StoreOrder) -> Sale:
         )
         for item in order.items
     ]
-    if catalog_services.stock_check_enabled():
+    check_stock = _current_lookups().check_stock
+    if check_stock is None:
+        check_stock = catalog_services.stock_check_enabled()
+    if check_stock:
         shortages = catalog_services.find_shortages((line.product, line.quantity) for line in lines)
         if shortages:
             raise ImportFailure("insufficient_stock", "; ".join(str(shortage) for shortage in shortages))
@@ -270,8 +336,16 @@ def _customer_for(integration: Integration, order: StoreOrder) -> tuple[Customer
 
 
 def _product_for(integration: Integration, item: StoreOrderItem) -> Product:
-    """The product this store item was matched to before; else rule 5 (SKU, then description)."""
+    """The product this store item was matched to before; else rule 5 (SKU, then description).
+
+    A link made or read here waits in `pending` until this order commits, then serves the page.
+    """
+    key = (item.store_product_id, item.store_variant_id)
+    lookups = _current_lookups()
     if item.store_product_id:
+        known = lookups.pending.get(key) or lookups.links.get(key)
+        if known is not None:
+            return known
         link = (
             StoreProductLink.objects.filter(
                 integration=integration,
@@ -282,6 +356,7 @@ def _product_for(integration: Integration, item: StoreOrderItem) -> Product:
             .first()
         )
         if link is not None:
+            lookups.pending[key] = link.product
             return link.product
     if not (item.description or "").strip():
         raise ImportFailure("no_description", _("An item of the order has no description."))
@@ -299,6 +374,7 @@ def _product_for(integration: Integration, item: StoreOrderItem) -> Product:
             store_variant_id=item.store_variant_id,
             defaults={"product": product},
         )
+        lookups.pending[key] = product
     return product
 
 

@@ -89,6 +89,8 @@ class SaleAdmin(admin.ModelAdmin):
     list_filter = [QueueStatusFilter, "integration", "sale_date", "seller"]
     list_select_related = ["customer", "integration"]
     search_fields = ["customer__name", "=customer__document", "=number", "external_number"]
+    # A filtered list shows "N results" without a second COUNT(*) over the whole table.
+    show_full_result_count = False
     search_help_text = _("Customer name, CPF/CNPJ, sale number or store order number.")
     date_hierarchy = "sale_date"
     list_per_page = 50
@@ -352,6 +354,8 @@ class ReceivableAdmin(admin.ModelAdmin):
     list_filter = ["status", "due_date"]
     list_select_related = ["sale__customer"]
     search_fields = ["sale__customer__name", "=sale__number"]
+    # A filtered list shows "N results" without a second COUNT(*) over the whole table.
+    show_full_result_count = False
     date_hierarchy = "due_date"
 
     @admin.display(description=_("customer"), ordering="sale__customer__name")

@@ -3,6 +3,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.models import Product, StockSettings
@@ -359,3 +361,33 @@ def test_queries_per_imported_order_stay_within_budget(django_assert_max_num_que
         )
     with django_assert_max_num_queries(20):
         import_order(integration, StoreOrderFactory(customer=customer, items=(item,)))
+
+
+def test_a_page_reads_its_known_store_products_in_one_query():
+    integration = IntegrationFactory()
+    known = [StoreOrderItemFactory(store_product_id=str(9000 + n), description=f"Peça {n}") for n in range(3)]
+    import_order(integration, StoreOrderFactory(items=tuple(known)))  # links made
+    page = [
+        FetchedOrder.mapped(StoreOrderFactory(items=(known[n % 3], known[(n + 1) % 3]))) for n in range(6)
+    ]
+
+    with CaptureQueriesContext(connection) as queries:
+        records = pipeline.import_orders(integration, page)
+
+    assert [r.status for r in records] == ["imported"] * 6
+    link_queries = [q for q in queries if "integrations_storeproductlink" in q["sql"]]
+    assert len(link_queries) == 1
+
+
+def test_a_link_made_by_an_order_that_failed_is_not_reused_by_the_next_one():
+    integration = IntegrationFactory()
+    shared = StoreOrderItemFactory(store_product_id="777", description="Meia listrada")
+    failing = StoreOrderFactory(items=(shared, StoreOrderItemFactory(description="  ")))  # no description
+    fine = StoreOrderFactory(items=(shared,))
+
+    records = pipeline.import_orders(integration, [FetchedOrder.mapped(failing), FetchedOrder.mapped(fine)])
+
+    assert [r.status for r in records] == ["failed", "imported"]
+    item = Sale.objects.get(pk=records[1].sale_id).items.get()
+    link = StoreProductLink.objects.get(integration=integration, store_product_id="777")
+    assert Product.objects.filter(pk=item.product_id).exists() and link.product_id == item.product_id

@@ -1,0 +1,113 @@
+"""What every bench shares: Django on a throw-away test database, the machine it ran on, and the
+stores' sandboxes served by a live server thread over loopback (no Nagle delay)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import socket
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/ponte_bench"
+
+
+def add_database_argument(parser) -> None:
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgres"],
+        default="sqlite",
+        help=f"sqlite (a temporary file) or postgres (DATABASE_URL, default {POSTGRES_URL}; "
+        "the bench runs on test_<name>)",
+    )
+
+
+def setup_django(database: str) -> None:
+    """Django with the test settings on the chosen database; call before importing models."""
+    if database == "postgres":
+        if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            os.environ["DATABASE_URL"] = POSTGRES_URL
+    else:
+        os.environ["DATABASE_URL"] = "sqlite:///bench.sqlite3"
+    import django
+    from django.conf import settings
+
+    django.setup()
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        # A file, not memory: the sandbox's server thread then has its own connection, and its
+        # queries are not counted as Ponte's.
+        settings.DATABASES["default"]["TEST"]["NAME"] = os.path.join(tempfile.mkdtemp(), "bench.sqlite3")
+    settings.DEBUG = False
+
+
+def machine() -> str:
+    """CPU model, cores, Python and database, printed by every bench."""
+    from django.db import connection
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    if connection.vendor == "postgresql":
+        database = f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    else:
+        import sqlite3
+
+        database = f"SQLite {sqlite3.sqlite_version}"
+    return f"machine: {cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; database: {database}"
+
+
+@contextmanager
+def test_database():
+    """A fresh test database (migrated), destroyed afterwards."""
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+@contextmanager
+def sandbox_server():
+    """The project (and so the sandboxes) served on a loopback port; yields the base URL."""
+    from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler, _StaticFilesHandler
+
+    class NoDelayHandler(QuietWSGIRequestHandler):
+        # wsgiref writes headers and body in separate sends; with Nagle on, the client's delayed
+        # ACK adds ~40 ms to every request, which would be measured as the importer's time.
+        def setup(self):
+            super().setup()
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    class SandboxServer(LiveServerThread):
+        def _create_server(self, connections_override=None):
+            return self.server_class(
+                (self.host, self.port), NoDelayHandler, allow_reuse_address=False,
+                connections_override=connections_override,
+            )  # fmt: skip
+
+    server = SandboxServer("127.0.0.1", _StaticFilesHandler)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.terminate()

@@ -1,0 +1,215 @@
+"""Import N paid Nuvemshop orders from the sandbox: orders/s end to end vs fetch-and-parse only.
+
+    python bench/import.py --orders 1000 [--database sqlite|postgres] [--profile]
+
+On a throw-away test database, the Nuvemshop sandbox serves N paid orders (200 a page, its rate
+limit off, Ponte's limiter off) over loopback HTTP from a live server thread. Customers and
+products are mixed: about a third already exist in Ponte before the run, the rest are new, and
+customers and products repeat across orders. In the same run the bench first only fetches and
+maps every page (HTTP + JSON + mapper, no database), then runs the real sync (HTTP + mapping +
+pipeline + database). The ratio import/fetch is the figure to watch. Queries are those of the
+importing worker only (the sandbox's run on the server thread's connection).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import logging
+import re
+import resource
+import time
+from datetime import timedelta
+
+from _common import add_database_argument, machine, sandbox_server, setup_django, test_database
+
+CUSTOMERS = 0.4  # distinct customers per order
+PRODUCTS = 300  # distinct store products
+TOKEN = "bench-token"  # noqa: S105 - the sandbox's, on a throw-away database
+
+
+def cpf(n: int) -> str:
+    """A valid CPF built from a number (the check digits computed)."""
+    digits = [int(c) for c in f"{(n * 7919 + 100_000_000) % 1_000_000_000:09d}"]
+    for length in (9, 10):
+        total = sum(d * w for d, w in zip(digits, range(length + 1, 1, -1), strict=True))
+        digits.append(0 if total % 11 < 2 else 11 - total % 11)
+    return "".join(map(str, digits))
+
+
+def seed_store(store, orders: int, start) -> None:
+    """N paid orders in the sandbox, in bulk (the sandbox's own create_order gives the shape)."""
+    from integrations.nuvemshop.sandbox import services as sandbox
+    from integrations.nuvemshop.sandbox.models import SandboxOrder
+
+    template = sandbox.create_order(store, paid=True, created_at=start).data
+    SandboxOrder.objects.filter(store=store).delete()
+    customers = max(1, int(orders * CUSTOMERS))
+    rows = []
+    for n in range(orders):
+        placed = start + timedelta(seconds=n * 3600 / max(orders, 1) / 2)
+        c = n % customers
+        customer = {
+            "name": f"Cliente Bench {c}",
+            "email": f"cliente{c}@example.com.br",
+            "identification": cpf(c),
+            "phone": "+55 11 98765-4321",
+        }
+        products = []
+        for k in range(1 + n % 3):
+            p = (n * 7 + k * 13) % PRODUCTS
+            products.append(
+                {
+                    "id": (store.store_id * 1_000_000 + n) * 10 + k,
+                    "name": f"Produto bench {p}",
+                    "price": "10.00",
+                    "product_id": 50_000 + p,
+                    "variant_id": str(70_000 + p),
+                    "quantity": 1,
+                    "sku": f"BENCH-{p}" if p % 2 else None,
+                }
+            )
+        data = copy.deepcopy(template)
+        stamp = sandbox._stamp(placed)
+        order_id = store.store_id * 1_000_000 + n
+        subtotal = 10 * len(products)
+        data.update(
+            id=order_id,
+            number=1000 + n,
+            contact_name=customer["name"],
+            contact_email=customer["email"],
+            contact_identification=customer["identification"],
+            billing_name=customer["name"],
+            customer={"id": 900_000 + c, **customer},
+            products=products,
+            shipping_cost_customer="15.00",
+            subtotal=f"{subtotal:.2f}",
+            discount="0.00",
+            total=f"{subtotal + 15:.2f}",
+            created_at=stamp,
+            updated_at=stamp,
+            paid_at=stamp,
+        )
+        rows.append(
+            SandboxOrder(
+                store=store, order_id=order_id, data=data, payment_status="paid",
+                created_at=placed.replace(microsecond=0), updated_at=placed.replace(microsecond=0),
+            )
+        )  # fmt: skip
+    SandboxOrder.objects.bulk_create(rows, batch_size=1000)
+
+
+def seed_existing(integration, orders: int) -> None:
+    """About a third of the customers and products exist in Ponte before the run."""
+    from catalog.models import Product
+    from customers.models import Customer
+
+    customers = max(1, int(orders * CUSTOMERS))
+    Customer.objects.bulk_create(
+        [
+            Customer(
+                name=f"Cliente Bench {c}",
+                document=cpf(c),
+                document_kind="cpf",
+                email=f"cliente{c}@example.com.br",
+            )
+            for c in range(0, customers, 3)
+        ],
+        batch_size=1000,
+    )
+    Product.objects.bulk_create(
+        [
+            Product(description=f"Produto bench {p}", sku=f"BENCH-{p}" if p % 2 else "", sale_price=10)
+            for p in range(0, PRODUCTS, 3)
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=1000)
+    add_database_argument(parser)
+    parser.add_argument("--profile", action="store_true", help="print a cProfile summary of the import")
+    parser.add_argument("--show-queries", action="store_true", help="print the commonest query shapes")
+    args = parser.parse_args()
+    setup_django(args.database)
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    with test_database(), sandbox_server() as base:
+        from integrations.models import ImportRecord, Integration
+        from integrations.nuvemshop.sandbox import services as sandbox
+        from integrations.nuvemshop.sandbox.models import SandboxStore
+        from integrations.nuvemshop.source import NuvemshopOrderSource
+        from integrations.sync import sync_integration
+        from sales.models import Sale
+
+        settings.NUVEMSHOP_API_URL = f"{base}/sandbox/nuvemshop/v1"
+        settings.STORE_RATE_LIMIT_ENABLED = False
+        logging.disable(logging.WARNING)
+
+        store = sandbox.create_store(name="Bench")
+        SandboxStore.objects.filter(pk=store.pk).update(
+            installed=True, access_token=TOKEN, bucket_size=10**9, drain_per_second=10**9
+        )
+        start = (timezone.now() - timedelta(hours=1)).replace(microsecond=0)
+        seed_store(store, args.orders, start)
+        integration = Integration.objects.create(
+            provider=Integration.Provider.NUVEMSHOP,
+            name="Bench",
+            store_id=str(store.store_id),
+            credential=TOKEN,
+            activated_at=start - timedelta(minutes=1),
+            seller=get_user_model().objects.create_user("bench"),
+        )
+        seed_existing(integration, args.orders)
+
+        # Fetch and parse only: the same pages, the same client and mapper, no pipeline.
+        began = time.perf_counter()
+        fetched = sum(len(page.orders) for page in NuvemshopOrderSource(integration).pages(since=None))
+        fetch_only = time.perf_counter() - began
+        assert fetched == args.orders, fetched
+
+        profiler = None
+        if args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        began = time.perf_counter()
+        queries = []
+        with connection.execute_wrapper(
+            lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)
+        ):
+            run = sync_integration(integration)
+        elapsed = time.perf_counter() - began
+        if profiler is not None:
+            profiler.disable()
+
+        imported = ImportRecord.objects.filter(integration=integration, status="imported").count()
+        failed = list(ImportRecord.objects.exclude(status="imported").values_list("reason", flat=True)[:3])
+        assert imported == args.orders == Sale.objects.count(), (run.status, run.error, imported, failed)
+        print(machine())
+        print(f"orders: {args.orders} (200 a page)")
+        print(f"import end to end: {elapsed:.2f} s -> {imported / elapsed:.0f} orders/s")
+        print(f"fetch and parse only: {fetch_only:.2f} s -> {args.orders / fetch_only:.0f} orders/s")
+        print(f"ratio import / fetch-and-parse: {elapsed / fetch_only:.2f}")
+        print(f"queries by the importer: {len(queries)} -> {len(queries) / imported:.2f} per order")
+        print(f"peak memory (RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        if args.show_queries:
+            import collections
+
+            shapes = collections.Counter(re.sub(r"\bIN \(.*?\)", "IN (…)", sql)[:160] for sql in queries)
+            for sql, count in shapes.most_common(25):
+                print(f"{count:6d}  {sql}")
+        if profiler is not None:
+            import pstats
+
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+
+
+if __name__ == "__main__":
+    main()
