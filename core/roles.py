@@ -47,6 +47,7 @@ GESTOR_PERMISSIONS = [
     "integrations.view_storeproductlink",
     "integrations.change_storeproductlink",
     "integrations.delete_storeproductlink",
+    "audit.view_auditentry",
     # LGPD requests from Nuvemshop; the model may not exist yet, and missing ones are skipped.
     "nuvemshop.view_privacyrequest",
 ]

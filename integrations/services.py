@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from audit.services import Action, record_audit
+
 from .models import ImportRecord, ImportRun, Integration
 
 # How long the history of import runs is kept.
@@ -52,11 +54,16 @@ def activate_integration(
     integration.disconnected_reason = ""
     integration.disconnected_at = None
     integration.save()
+    record_audit(
+        actor=seller,
+        action=Action.INTEGRATION_CONNECTED if created else Action.INTEGRATION_RECONNECTED,
+        obj=integration,
+    )
     return integration, created
 
 
-def replace_credential(integration: Integration, credential: str) -> Integration:
-    """A new key/token for the same store (the old one was revoked); reconnects it."""
+def replace_credential(integration: Integration, credential: str, *, by=None) -> Integration:
+    """A new key/token for the same store (the old one was revoked); reconnects it (`by` is audited)."""
     integration.credential = credential
     integration.credential_hint = credential_hint(credential)
     integration.connection_status = Integration.ConnectionStatus.CONNECTED
@@ -72,19 +79,34 @@ def replace_credential(integration: Integration, credential: str) -> Integration
             "updated_at",
         ]
     )
+    record_audit(actor=by, action=Action.INTEGRATION_RECONNECTED, obj=integration)
     return integration
 
 
-def set_enabled(integration: Integration, enabled: bool) -> Integration:
-    """The manager's "Integração ativada" switch: off stops its imports, and nothing else."""
+@transaction.atomic
+def set_enabled(integration: Integration, enabled: bool, *, by=None) -> Integration:
+    """The manager's "Integração ativada" switch: off stops its imports, and nothing else.
+
+    `by` (the manager) is written to the audit trail with the before and after."""
+    was = Integration.objects.filter(pk=integration.pk).values_list("enabled", flat=True).first()
     integration.enabled = enabled
     integration.save(update_fields=["enabled", "updated_at"])
+    record_audit(
+        actor=by,
+        action=Action.INTEGRATION_ENABLED if enabled else Action.INTEGRATION_DISABLED,
+        obj=integration,
+        changes={"enabled": (was, enabled)},
+    )
     return integration
 
 
+@transaction.atomic
 def disconnect_integration(integration: Integration, reason: str) -> Integration:
-    """The store refused the credentials: stop importing, say why and when, until reconnected."""
+    """The store refused the credentials: stop importing, say why and when, until reconnected.
+
+    Audited as done by the system (no user), with the store's reason, once per disconnection."""
     now = timezone.now()
+    was = Integration.objects.filter(pk=integration.pk).values_list("connection_status", flat=True).first()
     Integration.objects.filter(pk=integration.pk).update(
         connection_status=Integration.ConnectionStatus.DISCONNECTED,
         disconnected_reason=reason,
@@ -92,6 +114,8 @@ def disconnect_integration(integration: Integration, reason: str) -> Integration
         updated_at=now,
     )
     integration.refresh_from_db()
+    if was != Integration.ConnectionStatus.DISCONNECTED:
+        record_audit(actor=None, action=Action.INTEGRATION_DISCONNECTED, obj=integration, note=reason)
     return integration
 
 

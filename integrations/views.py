@@ -131,7 +131,7 @@ def toggle_integration(request, pk):
     """The "Integração ativada" switch."""
     integration = get_object_or_404(Integration, pk=pk)
     enabled = request.POST.get("enabled") == "1"
-    services.set_enabled(integration, enabled)
+    services.set_enabled(integration, enabled, by=request.user)
     if enabled:
         messages.success(request, _("Integration enabled: its imports start again."))
     else:

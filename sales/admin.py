@@ -257,7 +257,9 @@ class SaleAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         editable = {field.name for field in Sale._meta.concrete_fields if field.editable}
         try:
-            services.save_sale_changes(obj, [name for name in form.fields if name in editable])
+            services.save_sale_changes(
+                obj, [name for name in form.fields if name in editable], by=request.user
+            )
         except services.SaleNotPending as error:
             # Confirmed or cancelled while the form was open: nothing is saved.
             raise PermissionDenied(str(error)) from error

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import Action, diff, record_audit
 from catalog import services as catalog_services
 from catalog.services import Shortage
 
@@ -141,7 +142,7 @@ def refresh_total(sale: Sale) -> Sale:
 MAX_INSTALLMENTS = 120
 
 
-def save_sale_changes(sale: Sale, fields: Iterable[str]) -> Sale:
+def save_sale_changes(sale: Sale, fields: Iterable[str], *, by=None) -> Sale:
     """Save what a clerk edited on a pending sale: only those fields and the total, never the status.
 
     `sale` may be stale (a form loaded a moment ago): the row is locked and must still be pending,
@@ -152,12 +153,16 @@ def save_sale_changes(sale: Sale, fields: Iterable[str]) -> Sale:
         _ensure_pending(locked)
         sale.items_amount = locked.items_amount
         refresh_total(sale)
-        sale.save(update_fields=[*fields, "shipping_amount", "discount_amount", "total_amount", "updated_at"])
+        saved = [*fields, "shipping_amount", "discount_amount", "total_amount"]
+        sale.save(update_fields=[*saved, "updated_at"])
+        changes = diff(locked, sale, saved)
+        if changes:
+            record_audit(actor=by, action=Action.SALE_CHANGED, obj=sale, changes=changes)
     return sale
 
 
 def update_sale_terms(
-    sale: Sale, *, payment_method: str, installments: int, first_due_date: date, seller
+    sale: Sale, *, payment_method: str, installments: int, first_due_date: date, seller, by=None
 ) -> Sale:
     """Change how a pending sale is paid and who sold it, before it is confirmed.
 
@@ -171,6 +176,12 @@ def update_sale_terms(
     with transaction.atomic():
         locked = Sale.objects.select_for_update().get(pk=sale.pk)
         _ensure_pending(locked)
+        before = Sale(
+            payment_method=locked.payment_method,
+            installments=locked.installments,
+            first_due_date=locked.first_due_date,
+            seller_id=locked.seller_id,
+        )
         locked.payment_method = payment_method
         locked.installments = installments
         locked.first_due_date = first_due_date
@@ -178,13 +189,16 @@ def update_sale_terms(
         locked.save(
             update_fields=["payment_method", "installments", "first_due_date", "seller", "updated_at"]
         )
+        changes = diff(before, locked, ["payment_method", "installments", "first_due_date", "seller_id"])
+        if changes:
+            record_audit(actor=by, action=Action.SALE_TERMS_CHANGED, obj=locked, changes=changes)
     return locked
 
 
 def confirm_sale_with_terms(sale: Sale, user, **terms) -> Sale:
     """The review page's "Confirmar venda": save the clerk's terms and confirm, or change nothing."""
     with transaction.atomic():
-        update_sale_terms(sale, **terms)
+        update_sale_terms(sale, **terms, by=user)
         return confirm_sale(sale, user)
 
 
@@ -251,6 +265,12 @@ def confirm_sale(sale: Sale, user) -> Sale:
         locked.confirmed_by = user
         locked.confirmed_at = timezone.now()
         locked.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
+        record_audit(
+            actor=user,
+            action=Action.SALE_CONFIRMED,
+            obj=locked,
+            changes={"status": (Sale.Status.REVIEW_PENDING, Sale.Status.CONFIRMED)},
+        )
     return locked
 
 
@@ -291,4 +311,11 @@ def cancel_sale(sale: Sale, user, reason: str = "") -> Sale:
         if reason:
             locked.notes = f"{locked.notes}\n{reason}".strip()
         locked.save(update_fields=["status", "cancelled_by", "cancelled_at", "notes", "updated_at"])
+        record_audit(
+            actor=user,
+            action=Action.SALE_CANCELLED,
+            obj=locked,
+            changes={"status": (Sale.Status.REVIEW_PENDING, Sale.Status.CANCELLED)},
+            note=reason,
+        )
     return locked

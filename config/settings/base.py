@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "integrations",
     "integrations.loja_integrada",
     "integrations.nuvemshop",
+    "audit",
 ]
 
 MIDDLEWARE = [

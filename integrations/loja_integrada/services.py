@@ -58,7 +58,7 @@ def connect_loja_integrada(
             if name:
                 integration.name = name
                 integration.save(update_fields=["name", "updated_at"])
-            return integration_services.replace_credential(integration, api_key)
+            return integration_services.replace_credential(integration, api_key, by=seller)
         integration, _created = integration_services.activate_integration(
             provider=Integration.Provider.LOJA_INTEGRADA,
             name=name.strip() or "Loja Integrada",

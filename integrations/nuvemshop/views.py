@@ -109,7 +109,15 @@ def ready(request, pk: int):
 @require_POST
 def webhook(request):
     """Signed notifications. 401 and nothing stored unless the signature is right; else 200 at once."""
-    body = request.body
+    try:
+        declared = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        declared = 0
+    if declared > webhooks.MAX_BODY_BYTES:
+        return HttpResponse(status=413)
+    body = request.read(webhooks.MAX_BODY_BYTES + 1)
+    if len(body) > webhooks.MAX_BODY_BYTES:
+        return HttpResponse(status=413)
     if not webhooks.signature_is_valid(body, request.headers.get(webhooks.SIGNATURE_HEADER)):
         return HttpResponse(status=401)
     receipt = webhooks.receive(body)

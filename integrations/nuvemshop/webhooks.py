@@ -32,6 +32,9 @@ from . import privacy
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Linkedstore-Hmac-Sha256"
+# The bodies are thin ({store_id, event, id}, LGPD ones a little more): anything this big is not
+# from the store, and is refused before it is read or hashed.
+MAX_BODY_BYTES = 64 * 1024
 ORDER_IMPORT_EVENTS = frozenset({"order/created", "order/paid", "order/updated"})
 ORDER_CANCEL_EVENTS = frozenset({"order/cancelled", "order/voided"})
 APP_EVENTS = frozenset({"app/uninstalled", "app/suspended", "app/resumed"})

@@ -1,0 +1,109 @@
+"""Races on PostgreSQL (real threads, own connections): the books hold after each one."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from catalog.models import StockSettings
+from catalog.services import record_in
+from integrations.models import ImportRecord, WebhookEvent
+from integrations.nuvemshop.sandbox import services as ns_sandbox
+from sales.models import Sale
+from sales.services import InsufficientStock, ItemLine, SaleNotPending, confirm_sale, confirm_sales
+from tests.catalog.factories import ProductFactory
+from tests.core.factories import UserFactory
+from tests.integrations.nuvemshop.conftest import installed_integration
+from tests.invariants import assert_books_consistent
+from tests.sales.factories import PendingSaleFactory
+
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not ON_POSTGRES, reason="row locks (select_for_update) need PostgreSQL"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def run_together(*calls):
+    """Every call in its own thread (own connection), released at once; results or raised errors."""
+    barrier = threading.Barrier(len(calls))
+
+    def worker(call):
+        try:
+            barrier.wait(timeout=10)
+            return call()
+        except Exception as error:  # the test inspects what each thread got
+            return error
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(worker, calls, timeout=60))
+
+
+def test_bulk_confirm_racing_single_confirms_books_each_sale_once():
+    clerks = UserFactory.create_batch(4)
+    product = ProductFactory()
+    record_in(product=product, quantity=Decimal("100"))
+    sales = [
+        PendingSaleFactory(lines=[ItemLine(product=product, quantity=Decimal("1"), unit_price=Decimal("10"))])
+        for _ in range(6)
+    ]
+
+    results = run_together(
+        lambda: confirm_sales(Sale.objects.filter(pk__in=[s.pk for s in sales]).order_by("pk"), clerks[0]),
+        *[
+            lambda sale=sale, clerk=clerk: confirm_sale(sale, clerk)
+            for sale in sales
+            for clerk in clerks[1:2]
+        ],
+    )
+
+    bulk, singles = results[0], results[1:]
+    confirmed_by_singles = [r for r in singles if isinstance(r, Sale)]
+    assert all(isinstance(r, Sale | SaleNotPending) for r in singles), singles
+    assert sum(outcome.confirmed for outcome in bulk) + len(confirmed_by_singles) == len(sales)
+    assert Sale.objects.filter(status=Sale.Status.CONFIRMED).count() == len(sales)
+    product.refresh_from_db()
+    assert product.stock_quantity == Decimal("94")
+    assert_books_consistent()
+
+
+def test_stock_check_racing_another_confirm_of_the_same_product_never_goes_below_zero():
+    StockSettings.objects.update_or_create(pk=1, defaults={"check_stock_on_sale": True})
+    product = ProductFactory()
+    record_in(product=product, quantity=Decimal("1"))
+    sales = [
+        PendingSaleFactory(lines=[ItemLine(product=product, quantity=Decimal("1"), unit_price=Decimal("10"))])
+        for _ in range(3)
+    ]
+
+    results = run_together(*[lambda sale=sale: confirm_sale(sale, UserFactory()) for sale in sales])
+
+    assert sum(isinstance(r, Sale) for r in results) == 1, results
+    assert sum(isinstance(r, InsufficientStock) for r in results) == 2, results
+    product.refresh_from_db()
+    assert product.stock_quantity == Decimal("0")
+    assert_books_consistent()
+
+
+def test_the_same_webhook_delivered_ten_times_at_once_makes_one_sale(gestor_client, nuvemshop_sandbox):
+    store = ns_sandbox.create_store(name="Loja da Ana", store_id=817495)
+    integration = installed_integration(gestor_client, store)
+    order = ns_sandbox.create_order(store, paid=True)
+
+    results = run_together(
+        *[lambda: ns_sandbox.send_webhook(store, "order/paid", order.order_id) for _ in range(10)]
+    )
+
+    assert all(not isinstance(r, Exception) for r in results), results
+    assert [status for [(_url, status)] in results] == [200] * 10
+    assert Sale.objects.filter(integration=integration, external_id=str(order.order_id)).count() == 1
+    assert ImportRecord.objects.get(integration=integration).status == ImportRecord.Status.IMPORTED
+    assert WebhookEvent.objects.filter(integration=integration).exists()
+    assert_books_consistent()
