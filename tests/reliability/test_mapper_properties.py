@@ -15,7 +15,7 @@ from integrations.store_order import StoreOrder, StoreOrderError
 from tests.integrations.loja_integrada.conftest import fixture as li_fixture
 from tests.integrations.nuvemshop.fixtures import order_2025, order_v1
 
-EXAMPLES = 300
+EXAMPLES = 200
 
 DOCUMENTS = [
     "529.982.247-25",
@@ -122,7 +122,7 @@ def test_nuvemshop_2025_mapper_maps_or_refuses_with_a_reason(payload):
     assert_valid_or_typed_error(map_ns, payload)
 
 
-@common
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(hostile, st.lists(hostile, max_size=3)))
 def test_anything_that_is_not_an_order_is_refused_with_a_reason(payload):
     for mapper in (map_li, map_ns):
