@@ -31,6 +31,19 @@ def map_order(data: dict[str, Any]) -> StoreOrder:
     def fail(reason: str) -> StoreOrderError:
         return StoreOrderError(reason, store_order_id=order_id, number=number, raw=data)
 
+    try:
+        return _map_order(data, order_id, number, fail)
+    except StoreOrderError:
+        raise
+    except (AttributeError, KeyError, TypeError, ValueError, InvalidOperation) as error:
+        # A field of another shape than documented (an object where text was expected, …): the
+        # order is refused with a reason, never a crash of the whole run.
+        raise fail(
+            _("The order has a field in an unexpected format: %(error)s") % {"error": error}
+        ) from error
+
+
+def _map_order(data: dict[str, Any], order_id: str, number: str, fail) -> StoreOrder:
     placed_at = _datetime(data.get("created_at"))
     if placed_at is None:
         raise fail(_("The order has no valid creation date (created_at)."))
@@ -43,6 +56,8 @@ def map_order(data: dict[str, Any]) -> StoreOrder:
         total = _decimal(data.get("total"), default=None)
     except (InvalidOperation, TypeError, ValueError) as error:
         raise fail(_("The order has a value that is not a number: %(error)s") % {"error": error}) from error
+    if not items:
+        raise fail(_("The order has no products."))
     return StoreOrder(
         store_order_id=order_id,
         number=number,

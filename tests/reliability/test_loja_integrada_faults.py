@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from integrations import services as integration_services
 from integrations.loja_integrada.sandbox import store as sandbox
+from integrations.loja_integrada.sandbox.models import SandboxStore
 from integrations.models import ImportRecord, ImportRun, Integration
 from integrations.sync import sync_integration
 from sales import services as sale_services
@@ -16,6 +17,7 @@ from tests.integrations.factories import IntegrationFactory
 from tests.invariants import assert_books_consistent
 
 PAID_ORDERS = 6
+Fault = SandboxStore.Fault
 
 
 @pytest.fixture
@@ -53,12 +55,17 @@ FAULTS = {
     "5xx burst": (500, 1, None, ImportRun.Status.RETRY_LATER),
     "503 on every 3rd request (the retries absorb it)": (503, 3, None, ImportRun.Status.DONE),
     "a short 5xx burst the retries absorb": (502, 1, 2, ImportRun.Status.DONE),
+    "truncated JSON": (Fault.TRUNCATED_JSON, 1, None, ImportRun.Status.RETRY_LATER),
+    "malformed JSON on every 2nd request": (Fault.MALFORMED_JSON, 2, None, ImportRun.Status.RETRY_LATER),
+    "answers slower than the timeout": (Fault.SLOW, 1, None, ImportRun.Status.RETRY_LATER),
+    "connection dropped half-way": (Fault.CONNECTION_DROPPED, 1, None, ImportRun.Status.RETRY_LATER),
 }
 
 
 @pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
-def test_an_import_survives_the_fault_and_recovers(store_with_orders, fault):
+def test_an_import_survives_the_fault_and_recovers(store_with_orders, fault, settings):
     integration, store, paid = store_with_orders
+    settings.STORE_HTTP_TIMEOUT = (1.0, 0.3)  # the slow fault answers after read timeout + 0.5 s
     status, every, count, outcome = fault
     sandbox.set_faults(store, status, every=every, count=count)
 

@@ -9,12 +9,14 @@ faults (SandboxStore.fault_*) come before everything else, as a flaky network or
 from __future__ import annotations
 
 import math
+import time
 from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -42,7 +44,7 @@ def _credentials(request) -> tuple[str, str]:
     return request.GET.get("chave_api", ""), request.GET.get("aplicacao", "")
 
 
-def _gate(request) -> SandboxStore | JsonResponse:
+def _gate(request) -> SandboxStore | HttpResponseBase:
     """The store the request authenticates as, or the error response the real API would give."""
     api_key, app_key = _credentials(request)
     store = SandboxStore.objects.filter(api_key=api_key).first() if api_key else None
@@ -56,7 +58,7 @@ def _gate(request) -> SandboxStore | JsonResponse:
             fault = _over_limit(store)
         store.save()
     if fault is not None:
-        return fault
+        return _network_fault(fault)
     expected_app = settings.LOJA_INTEGRADA_APP_KEY
     if store.revoked or (expected_app and app_key != expected_app):
         return _error(401, "Chave de API inválida.")
@@ -75,7 +77,33 @@ def _forced_fault(store: SandboxStore) -> JsonResponse | None:
         return _error(429, "Limite de requisições excedido.", Retry_After=f"{store.fault_retry_after:g}")
     if store.fault_status == 401:
         return _error(401, "Chave de API inválida.")
+    if store.fault_status < 100:
+        return store.fault_status  # played by _network_fault, outside the store row's lock
     return _error(store.fault_status, "Erro interno.")
+
+
+def _network_fault(fault):
+    """The network and body faults; an HTTP error response is passed through as it is."""
+    if not isinstance(fault, int):
+        return fault
+    if fault == SandboxStore.Fault.TRUNCATED_JSON:
+        return HttpResponse(
+            b'{"meta": {"limit": 20, "next": null, "offset": 0, "total_co', content_type="application/json"
+        )
+    if fault == SandboxStore.Fault.MALFORMED_JSON:
+        return HttpResponse(b"<html><body>502 Bad Gateway</body></html>", content_type="application/json")
+    if fault == SandboxStore.Fault.SLOW:
+        _connect, read_timeout = settings.STORE_HTTP_TIMEOUT
+        time.sleep(read_timeout + 0.5)
+        return _error(504, "Tempo esgotado.")
+
+    def dropped():
+        yield b'{"meta": {"limit": 20, '
+        raise ConnectionAbortedError("sandbox: connection dropped half-way")
+
+    response = StreamingHttpResponse(dropped(), content_type="application/json")
+    response["Content-Length"] = "4096"
+    return response
 
 
 def _over_limit(store: SandboxStore) -> JsonResponse | None:
@@ -96,7 +124,7 @@ def _over_limit(store: SandboxStore) -> JsonResponse | None:
 def order_search(request):
     """`GET pedido/search/`: summaries ordered by number, filtered, offset-paged, with `meta`."""
     store = _gate(request)
-    if isinstance(store, JsonResponse):
+    if isinstance(store, HttpResponseBase):
         return store
     orders = SandboxOrder.objects.filter(store=store).order_by("numero")
     try:
@@ -140,7 +168,7 @@ def order_search(request):
 def order_detail(request, numero: int):
     """`GET pedido/{numero}`."""
     store = _gate(request)
-    if isinstance(store, JsonResponse):
+    if isinstance(store, HttpResponseBase):
         return store
     order = SandboxOrder.objects.filter(store=store, numero=numero).first()
     if order is None:
@@ -152,7 +180,7 @@ def order_detail(request, numero: int):
 def situation_list(request):
     """`GET situacao/`."""
     store = _gate(request)
-    if isinstance(store, JsonResponse):
+    if isinstance(store, HttpResponseBase):
         return store
     rows = list(sandbox.situations().values())
     meta = {"limit": len(rows), "next": None, "offset": 0, "previous": None, "total_count": len(rows)}

@@ -12,6 +12,13 @@ class SandboxStore(models.Model):
         TOO_MANY_REQUESTS = 429, "429"
         SERVER_ERROR = 500, "500"
         UNAUTHORIZED = 401, "401"
+        # Network and body faults (not HTTP statuses): 200 with a cut body, 200 with a body that
+        # is not JSON, an answer slower than the client's read timeout, a connection dropped
+        # half-way through the answer.
+        TRUNCATED_JSON = 1, "truncated JSON"
+        MALFORMED_JSON = 2, "malformed JSON"
+        SLOW = 3, "slower than the timeout"
+        CONNECTION_DROPPED = 4, "connection dropped"
 
     name = models.CharField(_("name"), max_length=120)
     # A fake key of a fake store: kept in clear so the sandbox page can show it to the demo user.
