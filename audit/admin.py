@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyModelAdmin
+
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyModelAdmin):
     """Read-only: the trail is shown, never edited, added or deleted."""
 
     list_display = ["created_at", "actor", "action", "object_repr"]
@@ -23,12 +25,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "note",
     ]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import ReadOnlyModelAdmin
+
 from . import services, sync
 from .models import ImportRecord, ImportRun, Integration, WebhookEvent
 
@@ -65,21 +67,8 @@ class IntegrationAdmin(admin.ModelAdmin):
         return request.user.has_perm("integrations.run_import")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by the imports only; people read them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ImportRecord)
-class ImportRecordAdmin(ReadOnlyAdmin):
+class ImportRecordAdmin(ReadOnlyModelAdmin):
     list_display = [
         "store_order_number",
         "integration",
@@ -122,7 +111,7 @@ class ImportRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(ReadOnlyAdmin):
+class ImportRunAdmin(ReadOnlyModelAdmin):
     list_display = ["queued_at", "integration", "trigger", "status", "imported", "skipped", "failed", "error"]
     list_filter = ["status", "trigger", "integration"]
     list_select_related = ["integration"]
@@ -131,7 +120,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(ReadOnlyAdmin):
+class WebhookEventAdmin(ReadOnlyModelAdmin):
     list_display = ["received_at", "integration", "event", "resource_id", "status", "attempts"]
     list_filter = ["status", "event", "integration"]
     search_fields = ["resource_id"]

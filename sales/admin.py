@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyModelAdmin
 from core.templatetags.money import brl
 from core.widgets import PreloadedAutocompleteSelect
 from customers.documents import document_search_term
@@ -349,7 +350,7 @@ class SaleAdmin(admin.ModelAdmin):
         return reverse("admin:sales_sale_changelist")
 
 
-class ReceivableAdmin(admin.ModelAdmin):
+class ReceivableAdmin(ReadOnlyModelAdmin):
     """Contas a receber: written by the confirm service only, so read-only here."""
 
     list_display = ["sale", "customer", "number", "due_date", "amount_brl", "status"]
@@ -367,15 +368,6 @@ class ReceivableAdmin(admin.ModelAdmin):
     @admin.display(description=_("amount"), ordering="amount")
     def amount_brl(self, receivable):
         return brl(receivable.amount)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.register(Sale, SaleAdmin)

@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyModelAdmin
+
 from .models import PrivacyRequest
 
 
 @admin.register(PrivacyRequest)
-class PrivacyRequestAdmin(admin.ModelAdmin):
+class PrivacyRequestAdmin(ReadOnlyModelAdmin):
     """LGPD requests from Nuvemshop: read-only; the report is what to send the store for a data request."""
 
     list_display = ["received_at", "kind", "integration", "store_customer_id", "completed_at"]
@@ -28,12 +30,3 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     @admin.display(description=_("report"))
     def report_text(self, obj):
         return format_html("<pre>{}</pre>", json.dumps(obj.report, indent=2, ensure_ascii=False))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
