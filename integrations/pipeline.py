@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -32,6 +31,7 @@ from sales import services as sales_services
 from sales.models import Sale, to_cents
 
 from .models import ImportRecord, Integration, StoreProductLink
+from .page_lookups import PageLookups, current_lookups, page_lookups_var
 from .providers import FetchedOrder
 from .store_order import StoreOrder, StoreOrderItem
 
@@ -84,53 +84,6 @@ def eligibility(integration: Integration, order: StoreOrder) -> Skip | None:
     return None
 
 
-@dataclass
-class PageLookups:
-    """What a page of orders needs from the database, read once for the page rather than per order.
-
-    `links`: the store items already matched to a product, by (store product id, variant id).
-    `check_stock`: the company's stock-check setting. Entries an order adds are kept only once that
-    order's transaction has committed, so a failed order never leaves a rolled-back row here.
-    """
-
-    links: dict[tuple[str, str], Product] = field(default_factory=dict)
-    check_stock: bool | None = None
-    # The current order's links, kept for the page only once the order's transaction commits.
-    pending: dict[tuple[str, str], Product] = field(default_factory=dict)
-
-    @classmethod
-    def for_page(cls, integration: Integration, orders: Iterable[StoreOrder]) -> PageLookups:
-        keys = {
-            (item.store_product_id, item.store_variant_id)
-            for order in orders
-            for item in order.items
-            if item.store_product_id
-        }
-        links = {}
-        if keys:
-            rows = StoreProductLink.objects.filter(
-                integration=integration, store_product_id__in={product for product, _variant in keys}
-            ).select_related("product")
-            links = {
-                (row.store_product_id, row.store_variant_id): row.product
-                for row in rows
-                if (row.store_product_id, row.store_variant_id) in keys
-            }
-        return cls(links=links, check_stock=catalog_services.stock_check_enabled())
-
-
-# The page being imported (set by import_orders); a lone order (webhook, retry) gets an empty one
-# and reads the database as it goes. A context variable keeps the per-order functions' signatures.
-_page_lookups: ContextVar[PageLookups] = ContextVar("page_lookups")
-
-
-def _current_lookups() -> PageLookups:
-    try:
-        return _page_lookups.get()
-    except LookupError:
-        return PageLookups()
-
-
 def import_orders(integration: Integration, fetched: Iterable[FetchedOrder]) -> list[ImportRecord | None]:
     """Handle a page of orders, each on its own (its own transaction; one bad order fails alone).
 
@@ -148,11 +101,13 @@ def import_orders(integration: Integration, fetched: Iterable[FetchedOrder]) -> 
     todo = [f for f in fetched if f.store_order_id not in done]
     if not todo:
         return [None] * len(fetched)
-    token = _page_lookups.set(PageLookups.for_page(integration, [f.order for f in todo if f.error is None]))
+    token = page_lookups_var.set(
+        PageLookups.for_page(integration, [f.order for f in todo if f.error is None])
+    )
     try:
         return [None if f.store_order_id in done else import_fetched(integration, f) for f in fetched]
     finally:
-        _page_lookups.reset(token)
+        page_lookups_var.reset(token)
 
 
 def import_fetched(integration: Integration, fetched: FetchedOrder) -> ImportRecord | None:
@@ -197,7 +152,7 @@ def import_order(integration: Integration, order: StoreOrder) -> ImportRecord | 
                 payload=order.raw,
                 order=order,
             )
-        lookups = _current_lookups()
+        lookups = current_lookups()
         lookups.pending = {}
         with transaction.atomic():
             record = _lock_record(integration, order.store_order_id, order.number)
@@ -280,7 +235,7 @@ def _create_pending_sale(integration: Integration, order: StoreOrder) -> Sale:
         )
         for item in order.items
     ]
-    check_stock = _current_lookups().check_stock
+    check_stock = current_lookups().check_stock
     if check_stock is None:
         check_stock = catalog_services.stock_check_enabled()
     if check_stock:
@@ -341,7 +296,7 @@ def _product_for(integration: Integration, item: StoreOrderItem) -> Product:
     A link made or read here waits in `pending` until this order commits, then serves the page.
     """
     key = (item.store_product_id, item.store_variant_id)
-    lookups = _current_lookups()
+    lookups = current_lookups()
     if item.store_product_id:
         known = lookups.pending.get(key) or lookups.links.get(key)
         if known is not None:
@@ -425,35 +380,4 @@ def _record_outcome(integration, *, store_order_id, number, status, code, reason
         if record.status == ImportRecord.Status.IMPORTED:
             return record
         _finish(record, order, status=status, code=code, reason=reason, payload=payload)
-        return record
-
-
-def cancel_store_order(integration: Integration, store_order_id: str, *, reason: str) -> ImportRecord | None:
-    """The store cancelled an order: a sale still pending is cancelled; a confirmed one is flagged
-    for a person (it has receivables and stock movements behind it); one not imported is skipped."""
-    with transaction.atomic():
-        record = (
-            ImportRecord.objects.select_for_update(of=("self",))
-            .filter(integration=integration, store_order_id=store_order_id)
-            .select_related("sale")
-            .first()
-        )
-        if record is None:
-            return None
-        if record.sale is None:
-            record.status = ImportRecord.Status.SKIPPED
-            record.reason_code = "cancelled"
-            record.reason = reason
-            record.save(update_fields=["status", "reason_code", "reason"])
-            return record
-        sale = record.sale
-        if sale.status == Sale.Status.REVIEW_PENDING:
-            sales_services.cancel_sale(sale, user=None, reason=reason)
-        elif sale.status == Sale.Status.CONFIRMED:
-            note = _("The store cancelled this order after the sale was confirmed: %(reason)s") % {
-                "reason": reason
-            }
-            Sale.objects.filter(pk=sale.pk).update(
-                attention_reason=f"{sale.attention_reason}\n{note}".strip(), updated_at=timezone.now()
-            )
         return record

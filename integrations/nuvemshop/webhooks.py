@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from integrations import pipeline, services, sync
+from integrations import cancellations, services, sync
 from integrations.errors import StoreError
 from integrations.models import Integration, WebhookEvent
 
@@ -129,7 +129,7 @@ def _dispatch(integration: Integration, event: WebhookEvent) -> str:
         record = sync.import_single_order(integration, event.resource_id)
         return WebhookEvent.Status.PROCESSED if record is not None else WebhookEvent.Status.IGNORED
     if name in ORDER_CANCEL_EVENTS:
-        record = pipeline.cancel_store_order(
+        record = cancellations.cancel_store_order(
             integration,
             event.resource_id,
             reason=_("Order cancelled at Nuvemshop on %(when)s.") % {"when": when},
