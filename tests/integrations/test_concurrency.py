@@ -1,43 +1,18 @@
 """Two workers on the same store at once (PostgreSQL, real threads and connections): one sale per order."""
 
-import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 
 from integrations import pipeline, sync
 from integrations.models import ImportRecord, ImportRun
 from sales import services as sales_services
 from sales.models import Sale
+from tests.concurrency import run_together_or_raise
 from tests.integrations.factories import IntegrationFactory, StoreOrderFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _in_threads(count, target):
-    """Run target(i) in `count` threads released together; re-raise the first error."""
-    barrier = threading.Barrier(count)
-    errors, results = [], [None] * count
-
-    def run(index):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = target(index)
-        except BaseException as error:  # surfaced in the test thread below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    if errors:
-        raise errors[0]
-    return results
 
 
 def _slow_sale_creation(monkeypatch):
@@ -67,7 +42,7 @@ def test_the_same_order_from_two_workers_at_once_makes_one_sale(monkeypatch):
     order = StoreOrderFactory(placed_at=integration.activated_at + timedelta(minutes=1))
     _slow_sale_creation(monkeypatch)
 
-    records = _in_threads(4, lambda i: pipeline.import_order(integration, order))
+    records = run_together_or_raise(*[lambda: pipeline.import_order(integration, order)] * 4)
 
     assert Sale.objects.count() == 1 and ImportRecord.objects.count() == 1
     assert {record.pk for record in records} == {ImportRecord.objects.get().pk}
@@ -77,7 +52,7 @@ def test_the_same_order_from_two_workers_at_once_makes_one_sale(monkeypatch):
 def test_two_runs_of_the_same_store_at_once_make_no_duplicate(fake_store, monkeypatch):
     integration, _orders = _busy_store(fake_store, monkeypatch)
 
-    runs = _in_threads(2, lambda i: sync.sync_integration(integration))
+    runs = run_together_or_raise(*[lambda: sync.sync_integration(integration)] * 2)
 
     # The lease lets one run through; the other stands down.
     assert sorted(run.status for run in runs) == [ImportRun.Status.DONE, ImportRun.Status.SKIPPED]
@@ -88,7 +63,7 @@ def test_without_the_lease_the_database_alone_still_makes_one_sale_per_order(fak
     integration, orders = _busy_store(fake_store, monkeypatch)
     monkeypatch.setattr(sync, "acquire_lease", lambda integration: True)
 
-    runs = _in_threads(3, lambda i: sync.sync_integration(integration))
+    runs = run_together_or_raise(*[lambda: sync.sync_integration(integration)] * 3)
 
     assert all(run.status == ImportRun.Status.DONE for run in runs)
     assert Sale.objects.filter(integration=integration).count() == 6
@@ -110,7 +85,7 @@ def test_two_workers_retrying_a_failed_order_at_once_make_one_sale(monkeypatch):
     )
     _slow_sale_creation(monkeypatch)
 
-    _in_threads(3, lambda i: pipeline.import_order(integration, order))
+    run_together_or_raise(*[lambda: pipeline.import_order(integration, order)] * 3)
 
     record = ImportRecord.objects.get()
     assert Sale.objects.count() == 1 and record.status == "imported" and record.attempts == 2

@@ -1,12 +1,9 @@
 """Races on PostgreSQL (real threads, own connections): the books hold after each one."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from catalog.models import StockSettings
 from catalog.services import record_in
@@ -15,6 +12,7 @@ from integrations.nuvemshop.sandbox import services as ns_sandbox
 from sales.models import Sale
 from sales.services import InsufficientStock, ItemLine, SaleNotPending, confirm_sale, confirm_sales
 from tests.catalog.factories import ProductFactory
+from tests.concurrency import run_together
 from tests.core.factories import UserFactory
 from tests.integrations.nuvemshop.conftest import installed_integration
 from tests.invariants import assert_books_consistent
@@ -27,23 +25,6 @@ pytestmark = [
     pytest.mark.skipif(not ON_POSTGRES, reason="row locks (select_for_update) need PostgreSQL"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def run_together(*calls):
-    """Every call in its own thread (own connection), released at once; results or raised errors."""
-    barrier = threading.Barrier(len(calls))
-
-    def worker(call):
-        try:
-            barrier.wait(timeout=10)
-            return call()
-        except Exception as error:  # the test inspects what each thread got
-            return error
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(worker, calls, timeout=60))
 
 
 def test_bulk_confirm_racing_single_confirms_books_each_sale_once():

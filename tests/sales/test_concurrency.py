@@ -1,17 +1,16 @@
 """Row locks under real concurrency: these need PostgreSQL (SQLite serialises whole transactions)."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from catalog.models import Product, StockMovement
 from catalog.services import record_in
 from sales.models import Receivable, Sale
 from sales.services import ItemLine, SaleNotPending, confirm_sale
 from tests.catalog.factories import ProductFactory
+from tests.concurrency import run_together
 from tests.core.factories import UserFactory
 from tests.sales.factories import PendingSaleFactory
 
@@ -22,29 +21,6 @@ pytestmark = [
     pytest.mark.skipif(not ON_POSTGRES, reason="row locks (select_for_update) need PostgreSQL"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def run_together(*calls):
-    """Start every call at the same instant in its own thread (own connection); return results."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # the test inspects what each thread got
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a confirm hung (deadlock?)"
-    return results
 
 
 def test_two_clerks_confirming_the_same_sale_at_once_book_it_once():

@@ -1,6 +1,5 @@
 """Two workers importing the same store at the same moment (PostgreSQL: real row locks)."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from integrations.loja_integrada.source import LojaIntegradaSource
 from integrations.models import ImportRecord, Integration
 from integrations.sync import sync_integration
 from sales.models import Sale
+from tests.concurrency import run_together_or_raise
 from tests.integrations.factories import IntegrationFactory
 
 
@@ -20,30 +20,6 @@ from tests.integrations.factories import IntegrationFactory
 def needs_postgres(transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("row locks are a no-op on SQLite; run with DATABASE_URL=postgres://…")
-
-
-def _in_threads(*targets):
-    errors = []
-    barrier = threading.Barrier(len(targets))
-
-    def run(target):
-        from django.db import connections
-
-        try:
-            barrier.wait(timeout=10)
-            target()
-        except BaseException as error:  # re-raised in the test thread below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    if errors:
-        raise errors[0]
 
 
 @pytest.mark.postgres
@@ -61,7 +37,7 @@ def test_two_workers_walking_the_same_store_make_one_sale_per_order(
         for page in LojaIntegradaSource(mine).pages(None):
             pipeline.import_orders(mine, page.orders)
 
-    _in_threads(worker, worker)
+    run_together_or_raise(worker, worker)
 
     assert Sale.objects.filter(integration=integration).count() == len(orders)
     assert ImportRecord.objects.filter(integration=integration, status="imported").count() == len(orders)
@@ -79,7 +55,7 @@ def test_two_syncs_at_once_one_runs_the_other_steps_aside(needs_postgres, sandbo
     def worker():
         runs.append(sync_integration(Integration.objects.get(pk=integration.pk)))
 
-    _in_threads(worker, worker)
+    run_together_or_raise(worker, worker)
 
     assert Sale.objects.filter(integration=integration).count() == 5
     assert sorted(run.status for run in runs) in (["done", "done"], ["done", "skipped"])
