@@ -4,7 +4,9 @@ A query returns at most 10,000 rows, so the time since the cursor is walked in w
 whose `x-total-count` is over the cap is halved until each half fits. Within a window the pages
 follow `Link rel="next"`. Only the last page of a window carries a cursor (the window's end, less
 a small overlap for the store's clock and late commits), so the sync moves its cursor only past
-orders it has processed; re-reading the overlap is cheap, imported orders are passed over.
+orders it has processed; re-reading the overlap is cheap, imported orders are passed over. Pages
+are offsets, so a listing that changes while it is read (its `x-total-count` moves) can slide an
+order over a page boundary unread: that window is read again before the cursor passes it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ MAX_ROWS_PER_QUERY = 10_000
 PER_PAGE = 200
 CURSOR_OVERLAP = timedelta(minutes=2)
 SMALLEST_WINDOW = timedelta(seconds=1)
+# Reads of one window while its listing keeps changing between pages, before leaving it to the next run.
+WINDOW_READS = 3
 
 
 def _iso(moment: datetime, *, round_up: bool = False) -> str:
@@ -74,20 +78,31 @@ class NuvemshopOrderSource:
             "per_page": PER_PAGE,
             "page": 1,
         }
-        answer = self.client.orders(params)
-        total = answer.total_count if answer.total_count is not None else len(answer.data or [])
-        if total > MAX_ROWS_PER_QUERY and end - start > SMALLEST_WINDOW:
-            middle = start + (end - start) / 2
-            yield from self._window(start, middle)
-            yield from self._window(middle, end)
-            return
-        while True:
-            orders = [to_fetched(row) for row in answer.data or []]
-            if answer.next_url is None:
+        for _read in range(WINDOW_READS):
+            answer = self.client.orders(params)
+            total = answer.total_count if answer.total_count is not None else len(answer.data or [])
+            if total > MAX_ROWS_PER_QUERY and end - start > SMALLEST_WINDOW:
+                middle = start + (end - start) / 2
+                yield from self._window(start, middle)
+                yield from self._window(middle, end)
+                return
+            shifted = False
+            while True:
+                orders = [to_fetched(row) for row in answer.data or []]
+                # The count moving between pages means the listing changed under the offsets
+                # (an order refunded or updated out of the window, one committed late): a row
+                # may have slid back over a page boundary unread.
+                shifted = shifted or (answer.total_count is not None and answer.total_count != total)
+                if answer.next_url is None:
+                    break
+                yield OrderPage(orders=orders, cursor=None)
+                answer = self.client.orders(url=answer.next_url)
+            if not shifted:
                 yield OrderPage(orders=orders, cursor=max(start, end - CURSOR_OVERLAP))
                 return
+            # Read the window again; what was imported on the first read is passed over.
             yield OrderPage(orders=orders, cursor=None)
-            answer = self.client.orders(url=answer.next_url)
+        # Still changing after every read: the cursor stays, the next run reads the window again.
 
 
 def order_source(integration) -> NuvemshopOrderSource:

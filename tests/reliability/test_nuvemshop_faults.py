@@ -4,8 +4,10 @@ through recovery: every paid order imported exactly once, the books consistent."
 import pytest
 
 from integrations import services as integration_services
-from integrations.models import ImportRun, Integration
+from integrations.models import ImportRecord, ImportRun, Integration
+from integrations.nuvemshop import source
 from integrations.nuvemshop.sandbox import services as sandbox
+from integrations.nuvemshop.sandbox.models import SandboxOrder, SandboxStore
 from integrations.sync import sync_integration
 from sales.models import Sale
 from tests.integrations.nuvemshop.conftest import installed_integration
@@ -30,21 +32,50 @@ def assert_each_paid_order_imported_once(integration, paid):
     assert numbers == sorted(str(order.order_id) for order in paid)
 
 
-# forced status, how many answers, the run's outcome while it lasts, the connection afterwards
+Fault = SandboxStore.Fault
+CONNECTED, DISCONNECTED = Integration.ConnectionStatus.CONNECTED, Integration.ConnectionStatus.DISCONNECTED
+RETRY_LATER = ImportRun.Status.RETRY_LATER
+
+# forced answer, how many, after how many normal calls, the run's outcome while it lasts, the
+# connection afterwards
 FAULTS = {
-    "429 storm": (429, 50, ImportRun.Status.RETRY_LATER, Integration.ConnectionStatus.CONNECTED),
-    "5xx burst": (500, 50, ImportRun.Status.RETRY_LATER, Integration.ConnectionStatus.CONNECTED),
-    "one 503 the retry absorbs": (503, 1, ImportRun.Status.DONE, Integration.ConnectionStatus.CONNECTED),
-    "402 store suspended": (402, 50, ImportRun.Status.FAILED, Integration.ConnectionStatus.SUSPENDED),
-    "401 token revoked": (401, 50, ImportRun.Status.FAILED, Integration.ConnectionStatus.DISCONNECTED),
+    "429 storm": (429, 50, 0, RETRY_LATER, CONNECTED),
+    "5xx burst": (500, 50, 0, RETRY_LATER, CONNECTED),
+    "5xx burst mid-run": (502, 50, 2, RETRY_LATER, CONNECTED),
+    "one 503 the retry absorbs": (503, 1, 0, ImportRun.Status.DONE, CONNECTED),
+    "402 store suspended": (402, 50, 0, ImportRun.Status.FAILED, Integration.ConnectionStatus.SUSPENDED),
+    "401 token revoked": (401, 50, 0, ImportRun.Status.FAILED, DISCONNECTED),
+    "401 token revoked mid-run": (401, 50, 2, ImportRun.Status.FAILED, DISCONNECTED),
+    "truncated JSON": (Fault.TRUNCATED_JSON, 50, 0, RETRY_LATER, CONNECTED),
+    "malformed JSON mid-run": (Fault.MALFORMED_JSON, 50, 1, RETRY_LATER, CONNECTED),
+    "answers slower than the timeout": (Fault.SLOW, 50, 0, RETRY_LATER, CONNECTED),
+    "connection dropped half-way": (Fault.CONNECTION_DROPPED, 50, 0, RETRY_LATER, CONNECTED),
 }
 
 
+def assert_cursor_not_past_an_unprocessed_order(integration, paid):
+    integration.refresh_from_db()
+    done = set(
+        ImportRecord.objects.filter(integration=integration, status=ImportRecord.Status.IMPORTED).values_list(
+            "store_order_id", flat=True
+        )
+    )
+    waiting = [
+        order.updated_at
+        for order in SandboxOrder.objects.filter(pk__in=[o.pk for o in paid])
+        if str(order.order_id) not in done
+    ]
+    if waiting and integration.sync_cursor is not None:
+        assert integration.sync_cursor <= min(waiting)
+
+
 @pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
-def test_an_import_survives_the_fault_and_recovers(store_with_orders, fault, gestor):
+def test_an_import_survives_the_fault_and_recovers(store_with_orders, fault, gestor, settings, monkeypatch):
     integration, store, paid = store_with_orders
-    status, count, outcome, connection_after = fault
-    sandbox.force_answers(store, status, count)
+    settings.STORE_HTTP_TIMEOUT = (1.0, 0.3)  # the slow fault answers after read timeout + 0.5 s
+    monkeypatch.setattr(source, "PER_PAGE", 1)  # a page per order: "mid-run" falls between pages
+    status, count, after, outcome, connection_after = fault
+    sandbox.force_answers(store, status, count, after=after)
 
     during = sync_integration(integration)
 
@@ -52,6 +83,9 @@ def test_an_import_survives_the_fault_and_recovers(store_with_orders, fault, ges
     integration.refresh_from_db()
     assert integration.connection_status == connection_after
     assert_books_consistent()
+    assert_cursor_not_past_an_unprocessed_order(integration, paid)
+    store.refresh_from_db()
+    assert store.forced_after == 0 and store.forced_count < count, "the fault was not served"
 
     sandbox.force_answers(store, None, 0)
     if connection_after == Integration.ConnectionStatus.DISCONNECTED:

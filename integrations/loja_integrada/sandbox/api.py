@@ -142,6 +142,8 @@ def order_search(request):
         return _error(400, "Parâmetro inválido.")
     if limit < 1 or offset < 0:
         return _error(400, "Parâmetro inválido.")
+    if offset > 0 and store.page_change:
+        sandbox.take_page_change(store)
     if request.GET.get("situacao_id"):
         codes = [
             code for code, row in sandbox.situations().items() if str(row["id"]) == request.GET["situacao_id"]

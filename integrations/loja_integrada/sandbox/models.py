@@ -20,6 +20,13 @@ class SandboxStore(models.Model):
         SLOW = 3, "slower than the timeout"
         CONNECTION_DROPPED = 4, "connection dropped"
 
+    class PageChange(models.TextChoices):
+        # Once, between the reads of page 1 and page 2 of `pedido/search`, the store changes: a
+        # paid order committed late under a lower number (it sorts ahead and shifts every page by
+        # one), or the first listed order moved on to another situation (its last change is now).
+        LATE_PAID_ORDER = "late_paid_order", _("a paid order committed late")
+        ORDER_UPDATED = "order_updated", _("the first order updated")
+
     name = models.CharField(_("name"), max_length=120)
     # A fake key of a fake store: kept in clear so the sandbox page can show it to the demo user.
     api_key = models.CharField(_("API key"), max_length=64, unique=True)
@@ -41,6 +48,10 @@ class SandboxStore(models.Model):
     fault_every = models.PositiveIntegerField(_("every n-th request"), default=1)
     fault_remaining = models.PositiveIntegerField(_("faults left"), null=True, blank=True)
     fault_retry_after = models.FloatField(_("Retry-After of forced 429s (seconds)"), default=0)
+
+    page_change = models.CharField(
+        _("change between two page reads"), max_length=20, choices=PageChange.choices, blank=True
+    )
 
     requests_served = models.PositiveIntegerField(_("requests"), default=0, editable=False)
     faults_served = models.PositiveIntegerField(_("faults answered"), default=0, editable=False)

@@ -125,6 +125,29 @@ def set_faults(
     return store
 
 
+def change_between_pages(store: SandboxStore, change: str) -> SandboxStore:
+    """Once, between the reads of page 1 and page 2 of `pedido/search` (SandboxStore.PageChange)."""
+    store.page_change = change
+    store.save(update_fields=["page_change"])
+    return store
+
+
+def take_page_change(store: SandboxStore) -> None:
+    """Play the store's switched-on page change, once."""
+    with transaction.atomic():
+        row = SandboxStore.objects.select_for_update().get(pk=store.pk)
+        change, row.page_change = row.page_change, ""
+        row.save(update_fields=["page_change"])
+    first = SandboxOrder.objects.filter(store=row).order_by("numero").first()
+    if change == SandboxStore.PageChange.LATE_PAID_ORDER:
+        # Numbered when it was placed, committed only now: it sorts ahead of every listed order.
+        numero = (first.numero if first else 101) - 1
+        placed = first.data_criacao - timedelta(minutes=1) if first else timezone.now()
+        add_paid_order(row, numero=numero, placed_at=placed, changed_at=timezone.now())
+    elif change == SandboxStore.PageChange.ORDER_UPDATED and first is not None:
+        set_situation(first, "pedido_enviado")
+
+
 def revoke_key(store: SandboxStore) -> SandboxStore:
     """The merchant deleted the key: every call answers 401 from now on."""
     store.revoked = True

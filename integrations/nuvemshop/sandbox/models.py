@@ -6,6 +6,23 @@ from django.db import models
 class SandboxStore(models.Model):
     """A merchant's store. Its leaky bucket mirrors Nuvemshop's (40 requests, draining 2 per second)."""
 
+    class Fault(models.IntegerChoices):
+        # Besides any HTTP status (429, 500, 401, 402 …): network and body faults. 200 with a cut
+        # body, 200 with a body that is not JSON, an answer slower than the client's read
+        # timeout, a connection dropped half-way through the answer.
+        TRUNCATED_JSON = 1, "truncated JSON"
+        MALFORMED_JSON = 2, "malformed JSON"
+        SLOW = 3, "slower than the timeout"
+        CONNECTION_DROPPED = 4, "connection dropped"
+
+    class PageChange(models.TextChoices):
+        # Once, between the reads of page 1 and page 2 of an order listing, the store changes:
+        # an order committed late (placed before the others, so it sorts ahead and shifts every
+        # page by one), or the first listed order refunded (it leaves the paid filter and every
+        # later order moves back by one, over the page boundary).
+        LATE_PAID_ORDER = "late_paid_order", "a paid order committed late"
+        ORDER_REFUNDED = "order_refunded", "the first order refunded"
+
     store_id = models.PositiveBigIntegerField(unique=True)
     name = models.CharField(max_length=120)
     installed = models.BooleanField(default=False)
@@ -19,6 +36,9 @@ class SandboxStore(models.Model):
     # Tests and the demo force answers: the next `forced_count` API calls get `forced_status`.
     forced_status = models.PositiveSmallIntegerField(null=True, blank=True)
     forced_count = models.PositiveIntegerField(default=0)
+    # Calls answered normally before the forced answers start (credentials revoked mid-run).
+    forced_after = models.PositiveIntegerField(default=0)
+    page_change = models.CharField(max_length=20, choices=PageChange.choices, blank=True)
     requests_served = models.PositiveIntegerField(default=0)
     requests_rejected = models.PositiveIntegerField(default=0)
     next_order_number = models.PositiveIntegerField(default=100)

@@ -137,9 +137,17 @@ def take_slot(store: SandboxStore) -> Slot:
     )
 
 
-def force_answers(store: SandboxStore, status: int | None, count: int = 1) -> None:
-    """Make the next `count` API calls answer `status` (402 suspended, 500, …)."""
-    SandboxStore.objects.filter(pk=store.pk).update(forced_status=status, forced_count=count)
+def force_answers(store: SandboxStore, status: int | None, count: int = 1, *, after: int = 0) -> None:
+    """Make `count` API calls answer `status` (402 suspended, 500, 401, or a SandboxStore.Fault),
+    once `after` more calls have been answered normally."""
+    SandboxStore.objects.filter(pk=store.pk).update(
+        forced_status=status, forced_count=count, forced_after=after
+    )
+
+
+def change_between_pages(store: SandboxStore, change: str) -> None:
+    """Once, between the reads of page 1 and page 2 of an order listing (SandboxStore.PageChange)."""
+    SandboxStore.objects.filter(pk=store.pk).update(page_change=change)
 
 
 def take_forced_status(store: SandboxStore) -> int | None:
@@ -147,9 +155,30 @@ def take_forced_status(store: SandboxStore) -> int | None:
         row = SandboxStore.objects.select_for_update().get(pk=store.pk)
         if not row.forced_status or row.forced_count <= 0:
             return None
+        if row.forced_after > 0:
+            row.forced_after -= 1
+            row.save(update_fields=["forced_after"])
+            return None
         row.forced_count -= 1
         row.save(update_fields=["forced_count"])
         return row.forced_status
+
+
+def take_page_change(store: SandboxStore) -> None:
+    """Play the store's switched-on page change, once."""
+    with transaction.atomic():
+        row = SandboxStore.objects.select_for_update().get(pk=store.pk)
+        change, row.page_change = row.page_change, ""
+        row.save(update_fields=["page_change"])
+    if change == SandboxStore.PageChange.LATE_PAID_ORDER:
+        first = SandboxOrder.objects.filter(store=row).order_by("created_at").first()
+        placed = (first.created_at if first else timezone.now()) - timedelta(minutes=1)
+        # Committed just now, stamped a little earlier: inside the window being read.
+        create_order(row, paid=True, created_at=placed, updated_at=timezone.now() - timedelta(seconds=30))
+    elif change == SandboxStore.PageChange.ORDER_REFUNDED:
+        first = SandboxOrder.objects.filter(store=row, payment_status="paid").order_by("created_at").first()
+        if first is not None:
+            _touch(first, payment_status="refunded")
 
 
 # --- orders ----------------------------------------------------------------------------------------
@@ -171,8 +200,10 @@ def create_order(
     discount: str = "0.00",
     created_at=None,
     paid: bool = False,
+    updated_at=None,
 ) -> SandboxOrder:
-    """A new order in the store (pending payment unless `paid`), placed now unless told otherwise."""
+    """A new order in the store (pending payment unless `paid`), placed now unless told otherwise;
+    `updated_at` (default: now) stamps the payment of a paid one."""
     # The store keeps whole seconds, as its API shows them.
     created_at = (created_at or timezone.now()).replace(microsecond=0)
     with transaction.atomic():
@@ -227,20 +258,20 @@ def create_order(
         store=row, order_id=order_id, data=data, created_at=created_at, updated_at=created_at
     )
     if paid:
-        _set_paid(order)
+        _set_paid(order, at=updated_at)
     return order
 
 
-def _touch(order: SandboxOrder, **fields) -> None:
-    now = timezone.now().replace(microsecond=0)
+def _touch(order: SandboxOrder, *, at=None, **fields) -> None:
+    now = (at or timezone.now()).replace(microsecond=0)
     order.data = {**order.data, **fields, "updated_at": _stamp(now)}
     order.updated_at = now
     order.payment_status = order.data["payment_status"]
     order.save(update_fields=["data", "updated_at", "payment_status"])
 
 
-def _set_paid(order: SandboxOrder) -> None:
-    _touch(order, payment_status="paid", paid_at=_stamp(timezone.now()))
+def _set_paid(order: SandboxOrder, *, at=None) -> None:
+    _touch(order, at=at, payment_status="paid", paid_at=_stamp(at or timezone.now()))
 
 
 def mark_paid(order: SandboxOrder) -> list[tuple[str, int | None]]:

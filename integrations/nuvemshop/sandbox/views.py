@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -120,11 +121,33 @@ def api(request, store_id: int, resource: str):
     if not slot.allowed:
         response = _error(429, "Too Many Requests", "Rate limit exceeded")
     elif (forced := services.take_forced_status(store)) is not None:
-        response = _error(forced, "Forced by the sandbox", "")
+        response = _forced(forced)
     else:
         response = _route(request, store, resource.strip("/"))
     for name, value in headers.items():
         response[name] = value
+    return response
+
+
+def _forced(status: int) -> HttpResponse:
+    """A forced HTTP status, or one of the network and body faults (SandboxStore.Fault)."""
+    if status >= 100:
+        return _error(status, "Forced by the sandbox", "")
+    if status == SandboxStore.Fault.TRUNCATED_JSON:
+        return HttpResponse(b'[{"id": 817495101, "number": 101, "cont', content_type="application/json")
+    if status == SandboxStore.Fault.MALFORMED_JSON:
+        return HttpResponse(b"<html><body>502 Bad Gateway</body></html>", content_type="application/json")
+    if status == SandboxStore.Fault.SLOW:
+        _connect, read_timeout = settings.STORE_HTTP_TIMEOUT
+        time.sleep(read_timeout + 0.5)
+        return _error(504, "Gateway Timeout", "")
+
+    def dropped():
+        yield b'[{"id": 817495101, '
+        raise ConnectionAbortedError("sandbox: connection dropped half-way")
+
+    response = StreamingHttpResponse(dropped(), content_type="application/json")
+    response["Content-Length"] = "4096"
     return response
 
 
@@ -163,6 +186,8 @@ def _orders_page(request, store: SandboxStore) -> HttpResponse:
         page = max(int(request.GET.get("page", 1)), 1)
     except ValueError:
         return _error(422, "Unprocessable Entity", "page and per_page are numbers")
+    if page > 1 and store.page_change:
+        services.take_page_change(store)
     orders = services.orders_query(store, request.GET)
     total = orders.count()
     rows = list(orders[(page - 1) * per_page : page * per_page])
