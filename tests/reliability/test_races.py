@@ -1,19 +1,24 @@
 """Races on PostgreSQL (real threads, own connections): the books hold after each one."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from catalog.models import StockSettings
 from catalog.services import record_in
-from integrations.models import ImportRecord, WebhookEvent
+from integrations import sync
+from integrations.loja_integrada.sandbox import store as li_sandbox
+from integrations.models import ImportRecord, ImportRun, WebhookEvent
 from integrations.nuvemshop.sandbox import services as ns_sandbox
 from sales.models import Sale
 from sales.services import InsufficientStock, ItemLine, SaleNotPending, confirm_sale, confirm_sales
 from tests.catalog.factories import ProductFactory
 from tests.concurrency import run_together
 from tests.core.factories import UserFactory
+from tests.integrations.factories import IntegrationFactory
 from tests.integrations.nuvemshop.conftest import installed_integration
 from tests.invariants import assert_books_consistent
 from tests.sales.factories import PendingSaleFactory
@@ -87,4 +92,43 @@ def test_the_same_webhook_delivered_ten_times_at_once_makes_one_sale(gestor_clie
     assert Sale.objects.filter(integration=integration, external_id=str(order.order_id)).count() == 1
     assert ImportRecord.objects.get(integration=integration).status == ImportRecord.Status.IMPORTED
     assert WebhookEvent.objects.filter(integration=integration).exists()
+    assert_books_consistent()
+
+
+@pytest.fixture
+def busy_li_store(sandbox_api, sandbox_store):
+    """A Loja Integrada sandbox store with a dozen paid orders (real HTTP over loopback)."""
+    sandbox_store.enforce_rate_limit = False
+    sandbox_store.save(update_fields=["enforce_rate_limit"])
+    start = timezone.now() - timedelta(hours=1)
+    orders = [
+        li_sandbox.add_paid_order(sandbox_store, placed_at=start + timedelta(minutes=i)) for i in range(12)
+    ]
+    integration = IntegrationFactory(credential=sandbox_store.api_key, activated_at=start - timedelta(days=1))
+    return integration, orders
+
+
+def test_four_workers_importing_the_same_store_at_once_make_each_sale_once(busy_li_store):
+    integration, orders = busy_li_store
+
+    runs = run_together(*[lambda: sync.sync_integration(integration)] * 4)
+
+    # The lease lets one run through; the others stand down (one starting after the first ended
+    # would find nothing left to import, also fine).
+    statuses = [getattr(run, "status", run) for run in runs]
+    assert set(statuses) <= {ImportRun.Status.DONE, ImportRun.Status.SKIPPED}, statuses
+    assert statuses.count(ImportRun.Status.DONE) >= 1 and statuses.count(ImportRun.Status.SKIPPED) >= 1
+    assert sorted(Sale.objects.values_list("external_id", flat=True)) == sorted(str(o.numero) for o in orders)
+    assert_books_consistent()
+
+
+def test_four_workers_without_the_lease_still_make_each_sale_once(busy_li_store, monkeypatch):
+    integration, orders = busy_li_store
+    monkeypatch.setattr(sync, "acquire_lease", lambda integration: True)
+
+    runs = run_together(*[lambda: sync.sync_integration(integration)] * 4)
+
+    assert [getattr(run, "status", run) for run in runs] == [ImportRun.Status.DONE] * 4, runs
+    assert sorted(Sale.objects.values_list("external_id", flat=True)) == sorted(str(o.numero) for o in orders)
+    assert ImportRecord.objects.filter(status=ImportRecord.Status.IMPORTED).count() == len(orders)
     assert_books_consistent()
