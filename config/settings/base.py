@@ -4,6 +4,8 @@ from pathlib import Path
 
 import environ
 
+from config.content_security import content_security_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -31,6 +33,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_q",
+    "csp",
     "solo",
     "encrypted_model_fields",
     "core",
@@ -45,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -204,6 +208,10 @@ if STORE_SANDBOXES:
     # The demo's Loja Integrada is this server's own sandbox, unless an address is given.
     if "LOJA_INTEGRADA_API_URL" not in env.ENVIRON:
         LOJA_INTEGRADA_API_URL = f"{PUBLIC_BASE_URL}/sandbox/loja-integrada/v1"
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------------------
+# On everywhere, so the browser tests catch a page that breaks it; see config/content_security.py.
+CONTENT_SECURITY_POLICY = content_security_policy(store_authorize_url=NUVEMSHOP_AUTHORIZE_URL)
 
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = {

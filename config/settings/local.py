@@ -3,6 +3,8 @@
 Every value here is a development default and is overridden by the environment when set.
 """
 
+from config.content_security import content_security_policy
+
 from .base import *  # noqa: F403
 from .base import PUBLIC_BASE_URL, env
 
@@ -29,3 +31,4 @@ if STORE_SANDBOXES:
         "/"
     )
     LOJA_INTEGRADA_APP_KEY = env("LOJA_INTEGRADA_APP_KEY", default="sandbox-application-key")
+    CONTENT_SECURITY_POLICY = content_security_policy(store_authorize_url=NUVEMSHOP_AUTHORIZE_URL)
