@@ -1,8 +1,42 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from core.admin import ReadOnlyModelAdmin
 
+from . import services
 from .models import AuditEntry
+
+
+class AuditHistoryMixin:
+    """An object's "History" button (on its change page) lists the object's audit entries: who
+    connected, switched, changed or confirmed it, and when. Read-only: the page has no form, and
+    whoever may see the object may see its history."""
+
+    object_history_template = "admin/audit/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("History: %(object)s") % {"object": obj},
+            "subtitle": None,
+            "entries": services.history(obj).order_by("-created_at", "-pk"),
+            "module_name": str(opts.verbose_name_plural).capitalize(),
+            "object": obj,
+            "opts": opts,
+            "may_open_entries": request.user.has_perm("audit.view_auditentry"),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
 
 
 @admin.register(AuditEntry)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.admin import AuditHistoryMixin
 from core.admin import ReadOnlyModelAdmin
 
 from . import services, sync
@@ -13,7 +14,7 @@ from .models import ImportRecord, ImportRun, Integration, WebhookEvent
 
 
 @admin.register(Integration)
-class IntegrationAdmin(admin.ModelAdmin):
+class IntegrationAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "provider",

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditHistoryMixin
 from core.admin import ReadOnlyModelAdmin
 from core.templatetags.money import brl
 from core.widgets import PreloadedAutocompleteSelect
@@ -70,7 +71,7 @@ class SaleItemInline(admin.TabularInline):
         return super().has_change_permission(request, obj) and (obj is None or obj.is_pending)
 
 
-class SaleAdmin(admin.ModelAdmin):
+class SaleAdmin(AuditHistoryMixin, admin.ModelAdmin):
     form = SaleAdminForm
     # Money typed the Brazilian way: 1.234,56.
     formfield_overrides = {models.DecimalField: {"localize": True}}
