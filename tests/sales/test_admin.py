@@ -208,7 +208,8 @@ def test_bulk_confirm_reports_each_sale_and_confirms_the_pending_ones(financeiro
     assert batch.sale_ids == sorted([first.pk, second.pk, already.pk])
     text = page.content.decode()
     assert "Concluída" in text
-    assert f"A venda {already.number} não está em revisão pendente (está confirmada); nada foi alterado." in text
+    refused = f"A venda {already.number} não está em revisão pendente (está confirmada); nada foi alterado."
+    assert refused in text
     assert Sale.objects.filter(status=Sale.Status.CONFIRMED).count() == 3
     assert Receivable.objects.count() == 3
 
