@@ -6,6 +6,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from catalog.models import StockMovement, StockSettings
 from catalog.services import record_in
 from sales.models import BulkConfirmation, Receivable, Sale
@@ -285,6 +286,21 @@ def test_change_form_recomputes_the_total_when_freight_changes(financeiro_client
     sale.refresh_from_db()
     assert sale.total_amount == Decimal("109.90")
     assert sale.items.get().details == "Casaco azul"
+
+
+def test_a_product_changed_on_the_full_form_is_audited_like_on_the_review_page(
+    financeiro_client, sale, financeiro
+):
+    other = ProductFactory(description="Casaco infantil vermelho")
+    url = reverse("admin:sales_sale_change", args=[sale.pk])
+    data = change_form_data(
+        sale, shipping_amount="15,00", discount_amount="5,00", **{"items-0-product": other.pk}
+    )
+    assert financeiro_client.post(url, data).status_code == 302
+    assert sale.items.get().product == other
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.SALE_ITEM_PRODUCT_CHANGED)
+    assert entry.actor == financeiro
+    assert entry.changes["items.1.product"][1] == f"Casaco infantil vermelho (#{other.pk})"
 
 
 def test_change_form_refuses_a_discount_larger_than_the_sale(financeiro_client, sale):
