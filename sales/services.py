@@ -221,7 +221,7 @@ def replace_item_product(item: SaleItem, product: Product, *, by=None) -> Produc
     in the audit trail: which line, the product before and after.
     """
     with transaction.atomic():
-        locked = Sale.objects.select_for_update().select_related("integration").get(pk=item.sale_id)
+        locked = Sale.objects.select_for_update().get(pk=item.sale_id)
         _ensure_pending(locked)
         current = SaleItem.objects.select_related("product").get(pk=item.pk, sale=locked)
         previous = current.product
