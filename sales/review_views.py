@@ -9,7 +9,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from catalog import services as catalog_services
 from catalog.models import Product
@@ -178,7 +178,10 @@ class ReviewPagesMixin:
         batch = get_object_or_404(BulkConfirmation.objects.select_related("requested_by"), pk=pk)
         context = {
             **self.admin_site.each_context(request),
-            "title": gettext("Confirming %(count)s sales") % {"count": batch.total},
+            "title": ngettext(
+                "Confirmation of %(count)s sale", "Confirmation of %(count)s sales", batch.total
+            )
+            % {"count": batch.total},
             "opts": self.model._meta,
             "batch": batch,
             "percent": round(100 * batch.processed / batch.total) if batch.total else 100,
