@@ -22,7 +22,7 @@ CHUNK_SIZE = 25
 
 def inline_limit() -> int:
     """Up to this many sales are confirmed during the click itself (a second or two)."""
-    return getattr(settings, "SALES_BULK_CONFIRM_INLINE_LIMIT", 20)
+    return settings.SALES_BULK_CONFIRM_INLINE_LIMIT
 
 
 def start_bulk_confirmation(sale_ids: Sequence[int], user) -> BulkConfirmation:
