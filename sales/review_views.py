@@ -131,6 +131,10 @@ class ReviewPagesMixin:
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(review_url)
         chosen = swap.item.product
+        if chosen.pk == swap.previous.pk:
+            text = gettext("Item %(line)s already is %(product)s; nothing was changed.")
+            self.message_user(request, text % {"line": swap.item.position, "product": chosen.description})
+            return HttpResponseRedirect(review_url)
         text = gettext("Item %(line)s is now %(product)s (was %(previous)s).") % {
             "line": swap.item.position,
             "product": chosen.description,
@@ -142,7 +146,7 @@ class ReviewPagesMixin:
                 "product": chosen.description,
             }
         self.message_user(request, text, messages.SUCCESS)
-        if swap.previous.pk != chosen.pk and swap.previous.origin == Product.Origin.IMPORT:
+        if swap.previous.origin == Product.Origin.IMPORT:
             review_url += f"?replaced={swap.previous.pk}"
         return HttpResponseRedirect(review_url)
 

@@ -272,3 +272,15 @@ def test_terms_changed_on_confirm_show_in_the_history(financeiro_client, finance
     html = financeiro_client.get(review_url(sale)).content.decode()
     assert "Parcelas: 1 → 3" in html and "Forma de pagamento: Dinheiro → Pix" in html
     assert "05/01/2027" in html and "Venda confirmada" in html
+
+
+def test_picking_the_product_the_line_already_has_says_nothing_changed(financeiro_client, imported):
+    line = imported.items.get(position=1)
+    response = financeiro_client.post(
+        review_url(imported),
+        {"item": line.pk, f"item-{line.pk}-product": line.product_id, "_replace_product": "1"},
+        follow=True,
+    )
+    assert "já é Gorro de lã; nada foi alterado." in response.content.decode()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.SALE_ITEM_PRODUCT_CHANGED).exists()
+    assert 'name="_remove_product"' not in response.content.decode()
