@@ -14,6 +14,8 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from catalog.models import Product
 from catalog.services import ProductNotRemovable, record_in, remove_imported_product
+from integrations.loja_integrada.mapper import map_order as li_map_order
+from integrations.loja_integrada.mapper import product_id as li_product_id
 from integrations.models import StoreProductLink
 from integrations.nuvemshop.mapper import map_order
 from integrations.pipeline import import_order
@@ -54,6 +56,28 @@ def nuvemshop_order(lines, order_id=1001):
         Decimal("50.00") * len(lines) + Decimal(data["shipping_cost_customer"])
     )
     return map_order(data)
+
+
+def test_a_loja_integrada_line_moves_its_own_link(financeiro):
+    data = json.loads((FIXTURES / "lojaintegrada_pedido.json").read_text())
+    data["situacao"] = {**data["situacao"], "codigo": "pedido_pago", "cancelado": False}
+    data["data_criacao"] = timezone.localtime().replace(tzinfo=None).isoformat()
+    store = IntegrationFactory(provider="loja_integrada", seller=financeiro)
+    store.activated_at = timezone.now() - timedelta(days=1)
+    store.save()
+    sale = import_order(store, li_map_order(data)).sale
+    store_product = li_product_id(data["itens"][0]["produto"])
+    catalogue = ProductFactory(description="Casaco infantil azul M")
+    # Another store product came in as the same product (same description): it is not this line.
+    created = sale.items.get().product
+    StoreProductLink.objects.create(integration=store, store_product_id="99", product=created)
+
+    swap = replace_item_product(sale.items.get(), catalogue, by=financeiro)
+
+    assert swap.store_links_moved == 1
+    links = StoreProductLink.objects.filter(integration=store)
+    assert links.get(store_product_id=store_product).product == catalogue
+    assert links.get(store_product_id="99").product == created
 
 
 @pytest.fixture
