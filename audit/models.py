@@ -18,6 +18,8 @@ class AuditEntry(models.Model):
         SALE_TERMS_CHANGED = "sale_terms_changed", _("Sale terms changed")
         SALE_CONFIRMED = "sale_confirmed", _("Sale confirmed")
         SALE_CANCELLED = "sale_cancelled", _("Sale cancelled")
+        SALE_ITEM_PRODUCT_CHANGED = "sale_item_product_changed", _("Item product changed")
+        PRODUCT_REMOVED = "product_removed", _("Product removed")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     # Null when the system acted (the store refused the credentials, a cancelled order).

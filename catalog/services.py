@@ -7,6 +7,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from audit.services import Action, record_audit
 
 from .models import Product, StockMovement, StockSettings, normalise_description
 
@@ -157,3 +160,67 @@ def record_adjustment(*, product: Product, kind: str, quantity: Decimal, user=No
         )
         Product.objects.filter(pk=product.pk).update(stock_quantity=F("stock_quantity") - quantity)
     return movement
+
+
+class ProductNotRemovable(Exception):
+    """A product that must stay; the message says why, for the person who asked."""
+
+
+def product_label(product: Product) -> str:
+    """A product as the audit trail and the clerk read it: duplicates share a description, not an id."""
+    return f"{product.description} (#{product.pk})"
+
+
+def product_uses(product: Product) -> list[str]:
+    """What still uses this product, in words: sale items, stock movements, store product links."""
+    counts = [
+        (
+            product.sale_items.count(),
+            lambda n: ngettext("it is on %(count)s sale item", "it is on %(count)s sale items", n),
+        ),
+        (
+            product.stock_movements.count(),
+            lambda n: ngettext("it has %(count)s stock movement", "it has %(count)s stock movements", n),
+        ),
+        (
+            product.store_links.count(),
+            lambda n: ngettext(
+                "a store's product still comes in as it (%(count)s link)",
+                "store products still come in as it (%(count)s links)",
+                n,
+            ),
+        ),
+    ]
+    return [text(count) % {"count": count} for count, text in counts if count]
+
+
+def remove_imported_product(product: Product, *, by=None, audit_on=None) -> None:
+    """Delete a product the store import created that nothing uses any more (a duplicate replaced by a
+    product of the catalogue). A product entered by hand, or one still on a sale item, a stock
+    movement or a store product link, stays: ProductNotRemovable says why.
+
+    The product row is locked while checking, so an import cannot start using it unseen. The removal
+    is recorded in the audit trail under `audit_on` (the sale being reviewed) or the product itself.
+    """
+    with transaction.atomic():
+        locked = Product.objects.select_for_update().filter(pk=product.pk).first()
+        if locked is None:
+            raise ProductNotRemovable(_("The product was already removed."))
+        if locked.origin != Product.Origin.IMPORT:
+            raise ProductNotRemovable(
+                _("%(product)s was entered by hand; only products a store import created are removed here.")
+                % {"product": locked.description}
+            )
+        uses = product_uses(locked)
+        if uses:
+            raise ProductNotRemovable(
+                _("%(product)s cannot be removed: %(uses)s.")
+                % {"product": locked.description, "uses": "; ".join(uses)}
+            )
+        record_audit(
+            actor=by,
+            action=Action.PRODUCT_REMOVED,
+            obj=audit_on or locked,
+            changes={"product": (product_label(locked), None)},
+        )
+        locked.delete()

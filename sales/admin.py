@@ -4,9 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +16,11 @@ from core.widgets import PreloadedAutocompleteSelect
 from customers.documents import document_search_term
 from customers.models import Customer
 
-from . import selectors, services
+from . import bulk, selectors, services
 from .filters import QueueStatusFilter
-from .forms import SaleAdminForm, SaleTermsForm
+from .forms import SaleAdminForm
 from .models import Receivable, Sale, SaleItem
+from .review_views import ReviewPagesMixin
 
 CONFIRM_PERMISSION = "sales.confirm_sale"
 
@@ -71,7 +70,7 @@ class SaleItemInline(admin.TabularInline):
         return super().has_change_permission(request, obj) and (obj is None or obj.is_pending)
 
 
-class SaleAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
     form = SaleAdminForm
     # Money typed the Brazilian way: 1.234,56.
     formfield_overrides = {models.DecimalField: {"localize": True}}
@@ -266,13 +265,27 @@ class SaleAdmin(AuditHistoryMixin, admin.ModelAdmin):
             # Confirmed or cancelled while the form was open: nothing is saved.
             raise PermissionDenied(str(error)) from error
 
+    def save_formset(self, request, form, formset, change):
+        """A line's product changed on the full form goes through the same service as on the review
+        page: audited, and the store's next orders of that product follow it."""
+        if formset.model is SaleItem:
+            for item_form in formset.forms:
+                if item_form.instance.pk and "product" in item_form.changed_data:
+                    try:
+                        services.replace_item_product(
+                            item_form.instance, item_form.cleaned_data["product"], by=request.user
+                        )
+                    except services.SaleNotPending as error:
+                        raise PermissionDenied(str(error)) from error
+        super().save_formset(request, form, formset, change)
+
     # --- bulk actions -----------------------------------------------------------------------------
     @admin.action(description=_("Confirm selected sales"), permissions=["confirm"])
     def confirm_selected(self, request, queryset):
-        """Each sale in its own transaction; the clerk reads, per sale, what happened."""
-        for outcome in services.confirm_sales(queryset.order_by("pk"), request.user):
-            level = messages.SUCCESS if outcome.confirmed else messages.ERROR
-            self.message_user(request, outcome.message, level)
+        """Each sale in its own transaction; the clerk watches the counts, then reads what stayed pending."""
+        selected = Sale.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
+        batch = bulk.start_bulk_confirmation(list(selected.values_list("pk", flat=True)), request.user)
+        return HttpResponseRedirect(reverse("admin:sales_sale_bulk_confirmation", args=[batch.pk]))
 
     @admin.action(description=_("Cancel selected sales"), permissions=["cancel"])
     def cancel_selected(self, request, queryset):
@@ -285,70 +298,6 @@ class SaleAdmin(AuditHistoryMixin, admin.ModelAdmin):
                 self.message_user(
                     request, gettext("Sale %(number)s cancelled.") % {"number": sale.number}, messages.SUCCESS
                 )
-
-    # --- review and confirm -----------------------------------------------------------------------
-    def get_urls(self):
-        review = path(
-            "<int:pk>/review/",
-            self.admin_site.admin_view(self.review_view),
-            name="sales_sale_review",
-        )
-        return [review, *super().get_urls()]
-
-    def review_view(self, request, pk):
-        """GET shows the sale as it will be confirmed; POST "Confirmar venda" saves the terms and confirms."""
-        if not (self.has_view_permission(request) and self.has_confirm_permission(request)):
-            raise PermissionDenied
-        sale = get_object_or_404(
-            Sale.objects.select_related("customer", "seller", "integration", "confirmed_by"), pk=pk
-        )
-        form = SaleTermsForm.for_sale(sale, data=request.POST if request.method == "POST" else None)
-        terms = {
-            "payment_method": sale.payment_method,
-            "installments": sale.installments,
-            "first_due_date": sale.first_due_date,
-        }
-        if request.method == "POST" and form.is_valid():
-            terms = {key: form.cleaned_data[key] for key in terms}
-            if "_confirm" in request.POST or "_confirm_next" in request.POST:
-                try:
-                    services.confirm_sale_with_terms(
-                        sale, request.user, seller=form.cleaned_data["seller"], **terms
-                    )
-                except services.SaleError as error:
-                    self.message_user(request, str(error), messages.ERROR)
-                else:
-                    self.message_user(
-                        request,
-                        gettext("Sale %(number)s confirmed.") % {"number": sale.number},
-                        messages.SUCCESS,
-                    )
-                    return HttpResponseRedirect(self._after_confirm_url(request, sale))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Review sale %(number)s") % {"number": sale.number},
-            "opts": self.model._meta,
-            "sale": sale,
-            "customer_imported": sale.customer.origin == Customer.Origin.IMPORT,
-            "duplicate_customers": selectors.customers_sharing_document(sale.customer),
-            "items": sale.items.select_related("product").order_by("position", "pk"),
-            "form": form,
-            "plan": services.installment_plan(
-                sale.total_amount, terms["installments"], terms["first_due_date"]
-            ),
-            "payment_method_label": Sale.PaymentMethod(terms["payment_method"]).label,
-            "receivables": sale.receivables.order_by("number") if not sale.is_pending else [],
-        }
-        return TemplateResponse(request, "admin/sales/sale/review.html", context)
-
-    def _after_confirm_url(self, request, sale) -> str:
-        """ "Confirmar e próxima" opens the next pending sale; "Confirmar venda" goes back to the queue."""
-        if "_confirm_next" in request.POST:
-            following = selectors.next_pending_sale(sale)
-            if following is not None:
-                return reverse("admin:sales_sale_review", args=[following.pk])
-            self.message_user(request, gettext("No more sales pending review."), messages.INFO)
-        return reverse("admin:sales_sale_changelist")
 
 
 class ReceivableAdmin(ReadOnlyModelAdmin):

@@ -1,11 +1,14 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Sale
+from catalog.models import Product
+
+from .models import Sale, SaleItem
 from .services import MAX_INSTALLMENTS
 
 
@@ -71,3 +74,18 @@ class SaleAdminForm(forms.ModelForm):
                 "discount_amount", _("The discount cannot be larger than the items plus the freight.")
             )
         return cleaned
+
+
+class ItemProductForm(forms.Form):
+    """The review page's product picker for one line: the admin's search-as-you-type (select2,
+    shipped with Django), so it stays usable with a catalogue of 100,000 products."""
+
+    product = forms.ModelChoiceField(label=_("product"), queryset=Product.objects.all())
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["product"]
+        field.widget = AutocompleteSelect(
+            SaleItem._meta.get_field("product"), admin_site, attrs={"style": "width: 22em"}
+        )
+        field.widget.choices = field.choices  # only chosen options are rendered, never the catalogue

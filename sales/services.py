@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from audit.services import Action, diff, record_audit
 from catalog import services as catalog_services
-from catalog.services import Shortage
+from catalog.models import Product
+from catalog.services import Shortage, product_label
+from integrations.product_links import repoint_store_product
 
 from .models import CENT, Receivable, Sale, SaleItem, SaleNumber, to_cents
 
@@ -200,6 +202,41 @@ def confirm_sale_with_terms(sale: Sale, user, **terms) -> Sale:
     with transaction.atomic():
         update_sale_terms(sale, **terms, by=user)
         return confirm_sale(sale, user)
+
+
+@dataclass(frozen=True)
+class ProductSwap:
+    item: SaleItem
+    previous: Product
+    store_links_moved: int
+
+
+def replace_item_product(item: SaleItem, product: Product, *, by=None) -> ProductSwap:
+    """The clerk picks another product for a line of a pending sale (one of the catalogue instead of
+    the one the import created).
+
+    The sale row is locked and must still be pending, so a swap racing a confirm either lands
+    before the stock movement is written or is refused. The store's product behind the line is
+    linked to the chosen product too, so that store's next orders of it come in with it. Recorded
+    in the audit trail: which line, the product before and after.
+    """
+    with transaction.atomic():
+        locked = Sale.objects.select_for_update().get(pk=item.sale_id)
+        _ensure_pending(locked)
+        current = SaleItem.objects.select_related("product").get(pk=item.pk, sale=locked)
+        previous = current.product
+        if previous.pk == product.pk:
+            return ProductSwap(item=current, previous=previous, store_links_moved=0)
+        current.product = product
+        current.save(update_fields=["product"])
+        moved = repoint_store_product(locked, current, previous=previous, product=product)
+        record_audit(
+            actor=by,
+            action=Action.SALE_ITEM_PRODUCT_CHANGED,
+            obj=locked,
+            changes={f"items.{current.position}.product": (product_label(previous), product_label(product))},
+        )
+    return ProductSwap(item=current, previous=previous, store_links_moved=moved)
 
 
 def _ensure_pending(locked: Sale) -> None:

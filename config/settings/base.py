@@ -200,6 +200,9 @@ STORE_HTTP_RETRIES = env.int("STORE_HTTP_RETRIES", default=4)
 STORE_RATE_LIMIT_ENABLED = env.bool("STORE_RATE_LIMIT_ENABLED", default=True)
 # Polling safety net; webhooks (Nuvemshop) bring orders in at once.
 IMPORT_SCHEDULE_MINUTES = env.int("IMPORT_SCHEDULE_MINUTES", default=5)
+# "Confirmar vendas selecionadas": up to this many sales are confirmed during the click; more go
+# to a worker while the clerk watches the progress page.
+SALES_BULK_CONFIRM_INLINE_LIMIT = env.int("SALES_BULK_CONFIRM_INLINE_LIMIT", default=20)
 
 # The fake stores served by this project (demo, tests). Never in production: see core.checks.
 STORE_SANDBOXES = env.bool("STORE_SANDBOXES", default=False)

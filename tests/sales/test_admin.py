@@ -6,9 +6,10 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from catalog.models import StockMovement, StockSettings
 from catalog.services import record_in
-from sales.models import Receivable, Sale
+from sales.models import BulkConfirmation, Receivable, Sale
 from sales.services import ItemLine, confirm_sale
 from tests.catalog.factories import ProductFactory
 from tests.customers.factories import CustomerFactory
@@ -192,6 +193,7 @@ def test_confirm_needs_the_csrf_token(financeiro, sale):
 
 
 def test_bulk_confirm_reports_each_sale_and_confirms_the_pending_ones(financeiro_client, financeiro):
+    """A few sales are confirmed during the click; the page the clerk lands on is already done."""
     first, second, already = PendingSaleFactory(), PendingSaleFactory(), PendingSaleFactory()
     confirm_sale(already, financeiro)
     # From the "Todas" list: the action applies to the sales ticked in the list shown.
@@ -199,12 +201,16 @@ def test_bulk_confirm_reports_each_sale_and_confirms_the_pending_ones(financeiro
         f"{CHANGELIST}?status=all",
         {"action": "confirm_selected", "_selected_action": [first.pk, second.pk, already.pk]},
     )
-    assert response.status_code == 302
-    assert messages_of(response) == [
-        f"Venda {first.number} confirmada.",
-        f"Venda {second.number} confirmada.",
-        f"A venda {already.number} não está em revisão pendente (está confirmada); nada foi alterado.",
-    ]
+    # The clerk lands on the bulk confirmation's page: counts, then what stayed pending and why.
+    batch = BulkConfirmation.objects.get()
+    assert response["Location"] == reverse("admin:sales_sale_bulk_confirmation", args=[batch.pk])
+    page = financeiro_client.get(response["Location"])
+    assert (batch.status, batch.total, batch.confirmed, batch.failed) == ("done", 3, 2, 1)
+    assert batch.sale_ids == sorted([first.pk, second.pk, already.pk])
+    text = page.content.decode()
+    assert "Concluída" in text
+    refused = f"A venda {already.number} não está em revisão pendente (está confirmada); nada foi alterado."
+    assert refused in text
     assert Sale.objects.filter(status=Sale.Status.CONFIRMED).count() == 3
     assert Receivable.objects.count() == 3
 
@@ -280,6 +286,21 @@ def test_change_form_recomputes_the_total_when_freight_changes(financeiro_client
     sale.refresh_from_db()
     assert sale.total_amount == Decimal("109.90")
     assert sale.items.get().details == "Casaco azul"
+
+
+def test_a_product_changed_on_the_full_form_is_audited_like_on_the_review_page(
+    financeiro_client, sale, financeiro
+):
+    other = ProductFactory(description="Casaco infantil vermelho")
+    url = reverse("admin:sales_sale_change", args=[sale.pk])
+    data = change_form_data(
+        sale, shipping_amount="15,00", discount_amount="5,00", **{"items-0-product": other.pk}
+    )
+    assert financeiro_client.post(url, data).status_code == 302
+    assert sale.items.get().product == other
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.SALE_ITEM_PRODUCT_CHANGED)
+    assert entry.actor == financeiro
+    assert entry.changes["items.1.product"][1] == f"Casaco infantil vermelho (#{other.pk})"
 
 
 def test_change_form_refuses_a_discount_larger_than_the_sale(financeiro_client, sale):

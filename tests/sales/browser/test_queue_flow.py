@@ -6,10 +6,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from catalog.models import Product, StockSettings
 from catalog.services import record_in
 from customers.models import Customer
+from sales import bulk, tasks
 from sales.models import Receivable, Sale
 from sales.services import ItemLine
 from tests.browser import log_in
@@ -85,7 +87,12 @@ def test_ten_sales_reviewed_and_confirmed_with_confirm_and_next(live_server, pag
     assert Receivable.objects.count() == 10
 
 
-def test_bulk_confirm_with_one_sale_short_of_stock(live_server, page, financeiro, screenshot):
+def test_bulk_confirm_with_one_sale_short_of_stock(live_server, page, financeiro, screenshot, monkeypatch):
+    """Queued, then done with counts (the page polls), then the sale that stayed and why."""
+    held = []
+    # The worker is this test: the action only queues, and the page must show that before it runs.
+    monkeypatch.setattr(bulk, "async_task", lambda name, *args, **kwargs: held.append(args[0]))
+    monkeypatch.setattr(bulk, "inline_limit", lambda: 2)
     StockSettings.objects.update_or_create(pk=1, defaults={"check_stock_on_sale": True})
     fine = store_sales(3, financeiro, stock=Decimal("3"))
     scarf = ProductFactory(description="Cachecol listrado")  # no stock at all
@@ -102,14 +109,22 @@ def test_bulk_confirm_with_one_sale_short_of_stock(live_server, page, financeiro
     page.select_option("select[name=action]", "confirm_selected")
     page.click("button[name=index]")
 
-    messages = page.locator(".messagelist").inner_text()
-    for sale in fine:
-        assert f"Venda {sale.number} confirmada." in messages
-    assert "Estoque insuficiente: Cachecol listrado, pedido 1, disponível 0" in messages
+    assert page.locator(".batch-status").inner_text() == "Na fila"
+    assert page.locator(".batch-total").inner_text() == "4"
+    screenshot("bulk-queued")
+    tasks.confirm_sales_in_bulk(held[0])  # a worker picks it up while the page is open
+    expect(page.locator(".batch-status")).to_have_text("Concluída", timeout=6000)
+    assert page.locator(".batch-confirmed").inner_text() == "3"
+    assert page.locator(".batch-failed").inner_text() == "1"
+    failures = page.locator("#batch-failures").inner_text()
+    assert "Estoque insuficiente: Cachecol listrado, pedido 1, disponível 0" in failures
+    assert str(short.number) in failures
     screenshot("bulk-confirm")
+
+    page.get_by_role("link", name="Voltar à fila").click()
     # The queue now holds only the sale that could not be confirmed.
-    assert page.locator("#result_list tbody tr").count() == 1
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
     assert "Paulo Alves" in page.locator("#result_list").inner_text()
     short.refresh_from_db()
     assert short.status == Sale.Status.REVIEW_PENDING
-    assert Sale.objects.filter(status=Sale.Status.CONFIRMED).count() == 3
+    assert {sale.pk for sale in Sale.objects.filter(status=Sale.Status.CONFIRMED)} == {s.pk for s in fine}
