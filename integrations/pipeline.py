@@ -1,10 +1,17 @@
-"""The import pipeline: one store order in, one pending sale (or a recorded reason) out.
+"""The import pipeline: store orders in, pending sales (or recorded reasons) out, a page at a time.
 
-Provider-agnostic: it sees StoreOrder, never store JSON. Idempotent: the ImportRecord of an
-order is created once (unique per integration and store order id) and locked while the order is
-handled, so the same order twice, or from two workers at once, makes one sale; an order already
-imported is not touched again. Each order is one transaction: a failure leaves no half sale,
-only a failed ImportRecord with a reason a clerk can read, retried on later runs.
+Provider-agnostic: it sees StoreOrder, never store JSON. A page is planned in memory against what
+it needs from the database, read in a few queries (PageLookups), then written in one transaction
+with bulk inserts: each order's customer, products, sale and ImportRecord. Each order is planned
+on its own, so a bad order (unreadable, short of stock, an unexpected error) fails alone, with a
+failed ImportRecord saying why, retried on later runs; nothing it would have created is written or
+reused by the page's later orders. If writing the page fails (another worker wrote one of its rows
+a moment ago, a value the database refuses), nothing of it stays and its orders are imported again
+one by one, so the failure again stays with its own order.
+
+Idempotent: the ImportRecord of an order is unique per integration and store order id, and so is a
+store order's sale; an order's record is row-locked while it is written, so the same order twice,
+or from two workers at once, makes one sale. An order already imported is not touched again.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,12 +33,12 @@ from catalog import services as catalog_services
 from catalog.models import Product
 from core.templatetags.money import brl
 from customers.models import Customer
-from customers.services import find_or_create_customer
+from customers.services import CustomerKey
 from sales import services as sales_services
 from sales.models import Sale, to_cents
 
-from .models import ImportRecord, Integration, StoreProductLink
-from .page_lookups import PageLookups, current_lookups, page_lookups_var
+from .models import ImportRecord, Integration
+from .page_lookups import PageLookups
 from .providers import FetchedOrder
 from .store_order import StoreOrder, StoreOrderItem
 
@@ -51,6 +58,21 @@ class ImportFailure(Exception):
 class Skip:
     code: str
     reason: str
+
+
+@dataclass
+class Outcome:
+    """What became of one order, before it is written: its record's fields and, if imported, its sale."""
+
+    store_order_id: str
+    number: str
+    status: str
+    code: str
+    reason: str
+    payload: Any
+    order: StoreOrder | None = None
+    sale: Sale | None = None
+    lines: list | None = None
 
 
 def _local(moment) -> str:
@@ -85,36 +107,106 @@ def eligibility(integration: Integration, order: StoreOrder) -> Skip | None:
 
 
 def import_orders(integration: Integration, fetched: Iterable[FetchedOrder]) -> list[ImportRecord | None]:
-    """Handle a page of orders, each on its own (its own transaction; one bad order fails alone).
+    """Handle a page of orders: one record per order (None for those already imported).
 
-    Orders already imported are passed over in one query, and the page's known store products are
-    read in one query too (PageLookups), so the queries per order stay few.
+    The page is planned and written as a whole (a few queries for the page, not per order);
+    should writing it fail, its orders are imported one by one, each failing alone.
     """
     fetched = list(fetched)
-    done = set(
-        ImportRecord.objects.filter(
-            integration=integration,
-            status=ImportRecord.Status.IMPORTED,
-            store_order_id__in=[f.store_order_id for f in fetched],
-        ).values_list("store_order_id", flat=True)
-    )
-    todo = [f for f in fetched if f.store_order_id not in done]
+    records = _records(integration, [f.store_order_id for f in fetched])
+    todo, seen = [], set()
+    for f in fetched:
+        record = records.get(f.store_order_id)
+        if f.store_order_id in seen or (record is not None and record.status == ImportRecord.Status.IMPORTED):
+            continue
+        seen.add(f.store_order_id)
+        todo.append(f)
     if not todo:
         return [None] * len(fetched)
-    token = page_lookups_var.set(
-        PageLookups.for_page(integration, [f.order for f in todo if f.error is None])
-    )
     try:
-        return [None if f.store_order_id in done else import_fetched(integration, f) for f in fetched]
-    finally:
-        page_lookups_var.reset(token)
+        written = _import_page(integration, todo, records)
+    except Exception:
+        logger.warning(
+            "writing a page of %s failed; importing its orders one by one", integration, exc_info=True
+        )
+        written = {f.store_order_id: import_fetched(integration, f) for f in todo}
+    results, given = [], set()
+    for f in fetched:
+        results.append(written.get(f.store_order_id) if f.store_order_id not in given else None)
+        given.add(f.store_order_id)
+    return results
 
 
 def import_fetched(integration: Integration, fetched: FetchedOrder) -> ImportRecord | None:
-    """A fetched order: mapped → the pipeline; unmappable → a failed record with the mapper's reason."""
+    """One fetched order (webhook, retry): mapped → the pipeline; unmappable → a failed record.
+
+    Writing it is tried twice: a first failure is most often another worker having just written
+    the same customer, product or order, which the second reading then finds.
+    """
+    for attempt in (1, 2):
+        try:
+            records = _records(integration, [fetched.store_order_id])
+            record = records.get(fetched.store_order_id)
+            if record is not None and record.status == ImportRecord.Status.IMPORTED:
+                return record
+            return _import_page(integration, [fetched], records).get(fetched.store_order_id)
+        except Exception as error:
+            if attempt == 1:
+                continue
+            # A bug or an unexpected store shape must not stop the run: the order fails alone.
+            logger.exception("import of %s order %s failed", integration, fetched.store_order_id)
+            return _record_outcome(
+                integration,
+                Outcome(
+                    store_order_id=fetched.store_order_id,
+                    number=fetched.number,
+                    status=ImportRecord.Status.FAILED,
+                    code="unexpected_error",
+                    reason=_("Unexpected error while importing: %(error)s") % {"error": error},
+                    payload=fetched.raw,
+                    order=fetched.order,
+                ),
+            )
+    return None  # not reached
+
+
+def import_order(integration: Integration, order: StoreOrder) -> ImportRecord | None:
+    """Turn one store order into a pending sale, or record why not (see `plan_order` for the rules)."""
+    return import_fetched(integration, FetchedOrder.mapped(order))
+
+
+def _records(integration: Integration, store_order_ids: list[str]) -> dict[str, ImportRecord]:
+    return {
+        record.store_order_id: record
+        for record in ImportRecord.objects.filter(integration=integration, store_order_id__in=store_order_ids)
+    }
+
+
+def _import_page(
+    integration: Integration, fetched: list[FetchedOrder], records: dict[str, ImportRecord]
+) -> dict[str, ImportRecord]:
+    """Plan every order of the page, then write the page in one transaction. Nothing happens
+    while the integration is switched off or disconnected."""
+    integration.refresh_from_db(fields=["enabled", "connection_status", "activated_at"])
+    if not integration.is_importing:
+        return {}
+    lookups = PageLookups.for_page(integration, [f.order for f in fetched if f.order is not None])
+    outcomes = [plan_order(integration, f, lookups) for f in fetched]
+    return _write_page(integration, outcomes, records, lookups)
+
+
+def plan_order(integration: Integration, fetched: FetchedOrder, lookups: PageLookups) -> Outcome:
+    """What becomes of one order, decided in memory against the page's lookups.
+
+    Rules: only paid/concluded orders placed at or after the activation; customer and products
+    found or created by the core rules; with the stock check on, an order short of stock fails
+    with the reason and comes in on a later run once the stock is there; the sale is Revisão
+    pendente, Dinheiro in one installment, sold by the user who activated the integration. When
+    the store's total differs from items + freight − discount, the sale still comes in, flagged
+    with the difference.
+    """
     if fetched.error is not None:
-        return _record_outcome(
-            integration,
+        return Outcome(
             store_order_id=fetched.store_order_id,
             number=fetched.number,
             status=ImportRecord.Status.FAILED,
@@ -122,71 +214,79 @@ def import_fetched(integration: Integration, fetched: FetchedOrder) -> ImportRec
             reason=fetched.error.reason,
             payload=fetched.raw,
         )
-    return import_order(integration, fetched.order)
-
-
-def import_order(integration: Integration, order: StoreOrder) -> ImportRecord | None:
-    """Turn one store order into a pending sale, or record why not.
-
-    Rules: only while the integration is switched on and connected (otherwise nothing happens);
-    only paid/concluded orders placed at or after the activation; customer and products found or
-    created by the core rules; with the stock check on, an order short of stock fails with the
-    reason and comes in on a later run once the stock is there; the sale is Revisão pendente,
-    Dinheiro in one installment, sold by the user who activated the integration. When the store's
-    total differs from items + freight − discount, the sale still comes in, flagged with the
-    difference.
-    """
-    integration.refresh_from_db(fields=["enabled", "connection_status", "activated_at"])
-    if not integration.is_importing:
-        return None
-    try:
-        skip = eligibility(integration, order)
-        if skip is not None:
-            return _record_outcome(
-                integration,
-                store_order_id=order.store_order_id,
-                number=order.number,
-                status=ImportRecord.Status.SKIPPED,
-                code=skip.code,
-                reason=skip.reason,
-                payload=order.raw,
-                order=order,
-            )
-        lookups = current_lookups()
-        lookups.pending = {}
-        with transaction.atomic():
-            record = _lock_record(integration, order.store_order_id, order.number)
-            if record.status == ImportRecord.Status.IMPORTED:
-                return record
-            sale = _create_pending_sale(integration, order)
-            _finish(
-                record,
-                order,
-                status=ImportRecord.Status.IMPORTED,
-                code="total_mismatch" if sale.store_total_difference is not None else "",
-                reason=_total_mismatch(sale),
-                payload=order.raw,
-                sale=sale,
-            )
-        # Committed now: the page's later orders may use them.
-        lookups.links.update(lookups.pending)
-        return record
-    except ImportFailure as failure:
-        code, reason = failure.code, failure.reason
-    except Exception as error:
-        # A bug or an unexpected store shape must not stop the run: the order fails alone.
-        logger.exception("import of %s order %s failed", integration, order.store_order_id)
-        code, reason = "unexpected_error", _("Unexpected error while importing: %(error)s") % {"error": error}
-    return _record_outcome(
-        integration,
+    order = fetched.order
+    outcome = Outcome(
         store_order_id=order.store_order_id,
         number=order.number,
         status=ImportRecord.Status.FAILED,
-        code=code,
-        reason=reason,
+        code="",
+        reason="",
         payload=order.raw,
         order=order,
     )
+    lookups.begin_order()
+    try:
+        skip = eligibility(integration, order)
+        if skip is not None:
+            outcome.status, outcome.code, outcome.reason = ImportRecord.Status.SKIPPED, skip.code, skip.reason
+            return outcome
+        outcome.sale, outcome.lines = _plan_sale(integration, order, lookups)
+        lookups.keep_order()
+        outcome.status = ImportRecord.Status.IMPORTED
+        outcome.code = "total_mismatch" if outcome.sale.store_total_difference is not None else ""
+        outcome.reason = _total_mismatch(outcome.sale)
+    except ImportFailure as failure:
+        outcome.code, outcome.reason = failure.code, failure.reason
+    except Exception as error:
+        # A bug or an unexpected store shape must not stop the run: the order fails alone.
+        logger.exception("import of %s order %s failed", integration, order.store_order_id)
+        outcome.code = "unexpected_error"
+        outcome.reason = _("Unexpected error while importing: %(error)s") % {"error": error}
+    return outcome
+
+
+def _write_page(
+    integration: Integration, outcomes: list[Outcome], records: dict[str, ImportRecord], lookups: PageLookups
+) -> dict[str, ImportRecord]:
+    """One transaction: lock the records the page already had (an order another worker imported
+    meanwhile is left as it is), then insert the new customers, products, links, sales with their
+    items, and the records. A new order's record is inserted last: a worker racing for the same
+    order fails on the sale's or the record's unique key and reads the outcome again."""
+    now = timezone.now()
+    written: dict[str, ImportRecord] = {}
+    with transaction.atomic():
+        existing = [records[o.store_order_id].pk for o in outcomes if o.store_order_id in records]
+        locked = {
+            record.store_order_id: record
+            for record in ImportRecord.objects.select_for_update().filter(pk__in=existing).order_by("pk")
+        } if existing else {}  # fmt: skip
+        to_write = []
+        for outcome in outcomes:
+            record = locked.get(outcome.store_order_id)
+            if record is not None and record.status == ImportRecord.Status.IMPORTED:
+                written[outcome.store_order_id] = record
+            else:
+                to_write.append(outcome)
+        with_sale = [o for o in to_write if o.sale is not None]
+        lookups.save_new(
+            customers={id(o.sale.customer) for o in with_sale},
+            products={id(line.product) for o in with_sale for line in o.lines},
+        )
+        sales_services.create_sales([o.sale for o in with_sale], [o.lines for o in with_sale])
+        new = []
+        for outcome in to_write:
+            record = locked.get(outcome.store_order_id)
+            if record is None:
+                record = ImportRecord(
+                    integration=integration, store_order_id=outcome.store_order_id, attempts=0
+                )
+                new.append(record)
+            _finish(record, outcome, now)
+            if record.pk is not None:
+                record.save()
+            written[outcome.store_order_id] = record
+        ImportRecord.objects.bulk_create(new)
+    return written
 
 
 def _total_mismatch(sale: Sale) -> str:
@@ -204,16 +304,18 @@ def record_failure(integration: Integration, store_order_id: str, *, reason: str
     """An order that could not even be read: a failed attempt with the reason (an imported one stays)."""
     return _record_outcome(
         integration,
-        store_order_id=store_order_id,
-        number="",
-        status=ImportRecord.Status.FAILED,
-        code=code,
-        reason=reason,
-        payload=None,
+        Outcome(
+            store_order_id=store_order_id,
+            number="",
+            status=ImportRecord.Status.FAILED,
+            code=code,
+            reason=reason,
+            payload=None,
+        ),
     )
 
 
-def _create_pending_sale(integration: Integration, order: StoreOrder) -> Sale:
+def _plan_sale(integration: Integration, order: StoreOrder, lookups: PageLookups) -> tuple[Sale, list]:
     if order.currency and order.currency.upper() != settings.COMPANY_CURRENCY:
         raise ImportFailure(
             "currency",
@@ -225,25 +327,24 @@ def _create_pending_sale(integration: Integration, order: StoreOrder) -> Sale:
     if integration.seller_id is None:
         raise ImportFailure("no_seller", _("The integration has no seller; connect it again."))
 
-    customer, attention = _customer_for(integration, order)
+    customer, attention = _customer_for(order, lookups)
     lines = [
         sales_services.ItemLine(
-            product=_product_for(integration, item),
+            product=_product_for(item, lookups),
             quantity=item.quantity,
             unit_price=item.unit_price,
             details=item.description,
         )
         for item in order.items
     ]
-    check_stock = current_lookups().check_stock
-    if check_stock is None:
-        check_stock = catalog_services.stock_check_enabled()
-    if check_stock:
-        shortages = catalog_services.find_shortages((line.product, line.quantity) for line in lines)
+    if lookups.check_stock:
+        shortages = catalog_services.shortages_against(
+            ((line.product, line.quantity) for line in lines), lookups.stock
+        )
         if shortages:
             raise ImportFailure("insufficient_stock", "; ".join(str(shortage) for shortage in shortages))
 
-    sale = sales_services.create_sale(
+    sale = sales_services.SaleDraft(
         customer=customer,
         seller=integration.seller,
         lines=lines,
@@ -252,85 +353,47 @@ def _create_pending_sale(integration: Integration, order: StoreOrder) -> Sale:
         sale_date=timezone.localdate(order.placed_at),
         payment_method=Sale.PaymentMethod.CASH,
         installments=1,
-        integration=integration,
-        external_id=order.store_order_id,
-        external_number=order.number,
-        store_total_amount=to_cents(order.total_amount) if order.total_amount is not None else None,
-        attention_reason=attention,
-    )
+        store_fields={
+            "integration": integration,
+            "external_id": order.store_order_id,
+            "external_number": order.number,
+            "store_total_amount": to_cents(order.total_amount) if order.total_amount is not None else None,
+            "attention_reason": attention,
+        },
+    ).build()
     mismatch = _total_mismatch(sale)
     if mismatch:
         sale.attention_reason = "\n".join(filter(None, [sale.attention_reason, mismatch]))
-        Sale.objects.filter(pk=sale.pk).update(attention_reason=sale.attention_reason)
-    return sale
+    return sale, lines
 
 
-def _customer_for(integration: Integration, order: StoreOrder) -> tuple[Customer, str]:
+def _customer_for(order: StoreOrder, lookups: PageLookups) -> tuple[Customer, str]:
     """The customer by rule 4; a document the store sent that is not a valid CPF/CNPJ is left out
     and said on the sale, rather than losing the sale."""
     data = order.customer
-    contact = {
-        "name": data.name,
-        "email": data.email,
-        "business_phone": data.business_phone,
-        "mobile_phone": data.mobile_phone,
-        "origin": Customer.Origin.IMPORT,
-        "origin_integration": integration,
-    }
     if not (data.name or "").strip():
         raise ImportFailure("no_customer_name", _("The order has no customer name."))
+    contacts = {"email": data.email, "business_phone": data.business_phone, "mobile_phone": data.mobile_phone}
     try:
-        customer, _created = find_or_create_customer(document=data.document, **contact)
-        return customer, ""
+        key = CustomerKey.of(name=data.name, document=data.document, email=data.email)
+        attention = ""
     except ValidationError:
-        customer, _created = find_or_create_customer(document="", **contact)
-        return customer, _(
+        key = CustomerKey.of(name=data.name, document="", email=data.email)
+        attention = _(
             "The store sent the document %(document)s, which is not a valid CPF or CNPJ; "
             "the customer was recorded without it."
         ) % {"document": data.document}
+    return lookups.customer(key, **contacts), attention
 
 
-def _product_for(integration: Integration, item: StoreOrderItem) -> Product:
-    """The product this store item was matched to before; else rule 5 (SKU, then description).
-
-    A link made or read here waits in `pending` until this order commits, then serves the page.
-    """
-    key = (item.store_product_id, item.store_variant_id)
-    lookups = current_lookups()
-    if item.store_product_id:
-        known = lookups.pending.get(key) or lookups.links.get(key)
-        if known is not None:
-            return known
-        link = (
-            StoreProductLink.objects.filter(
-                integration=integration,
-                store_product_id=item.store_product_id,
-                store_variant_id=item.store_variant_id,
-            )
-            .select_related("product")
-            .first()
-        )
-        if link is not None:
-            lookups.pending[key] = link.product
-            return link.product
+def _product_for(item: StoreOrderItem, lookups: PageLookups) -> Product:
+    """The product this store item was matched to before; else rule 5 (SKU, then description)."""
+    known = lookups.linked_product(item)
+    if known is not None:
+        return known
     if not (item.description or "").strip():
         raise ImportFailure("no_description", _("An item of the order has no description."))
-    product, _created = catalog_services.find_or_create_product(
-        description=item.description,
-        sku=item.sku,
-        sale_price=item.unit_price.quantize(Decimal("0.01")),
-        origin=Product.Origin.IMPORT,
-        origin_integration=integration,
-    )
-    if item.store_product_id:
-        StoreProductLink.objects.get_or_create(
-            integration=integration,
-            store_product_id=item.store_product_id,
-            store_variant_id=item.store_variant_id,
-            defaults={"product": product},
-        )
-        lookups.pending[key] = product
-    return product
+    return lookups.product(item)
 
 
 def _lock_record(integration: Integration, store_order_id: str, number: str) -> ImportRecord:
@@ -343,23 +406,21 @@ def _lock_record(integration: Integration, store_order_id: str, number: str) -> 
     return record
 
 
-def _finish(
-    record: ImportRecord, order: StoreOrder | None, *, status, code, reason, payload, sale=None
-) -> None:
-    record.status = status
-    record.reason_code = code
-    record.reason = reason
+def _finish(record: ImportRecord, outcome: Outcome, now) -> None:
+    record.status = outcome.status
+    record.reason_code = outcome.code
+    record.reason = outcome.reason
     record.attempts += 1
-    record.last_attempt_at = timezone.now()
-    if payload is not None:  # a failed fetch keeps what the store sent last time
-        record.payload = _storable(payload)
-    if sale is not None:
-        record.sale = sale
+    record.last_attempt_at = now
+    if outcome.payload is not None:  # a failed fetch keeps what the store sent last time
+        record.payload = _storable(outcome.payload)
+    if outcome.sale is not None:
+        record.sale = outcome.sale
+    record.store_order_number = outcome.number or record.store_order_number
+    order = outcome.order
     if order is not None:
-        record.store_order_number = order.number or record.store_order_number
         record.placed_at = order.placed_at
         record.store_updated_at = order.updated_at
-    record.save()
 
 
 def _storable(payload):
@@ -373,11 +434,12 @@ def _storable(payload):
     return payload
 
 
-def _record_outcome(integration, *, store_order_id, number, status, code, reason, payload, order=None):
-    """A skipped or failed outcome, in its own transaction. An imported order keeps its record."""
+def _record_outcome(integration: Integration, outcome: Outcome) -> ImportRecord:
+    """A failed outcome written on its own, in its own transaction. An imported order keeps its record."""
     with transaction.atomic():
-        record = _lock_record(integration, store_order_id, number)
+        record = _lock_record(integration, outcome.store_order_id, outcome.number)
         if record.status == ImportRecord.Status.IMPORTED:
             return record
-        _finish(record, order, status=status, code=code, reason=reason, payload=payload)
+        _finish(record, outcome, timezone.now())
+        record.save()
         return record

@@ -293,10 +293,10 @@ def test_an_unexpected_error_fails_that_order_alone(monkeypatch):
     integration = IntegrationFactory()
     real = pipeline._product_for
 
-    def explode_on_bota(integration, item):
+    def explode_on_bota(item, lookups):
         if item.description == "Bota":
             raise RuntimeError("boom")
-        return real(integration, item)
+        return real(item, lookups)
 
     monkeypatch.setattr(pipeline, "_product_for", explode_on_bota)
     bad = StoreOrderFactory(items=(StoreOrderItemFactory(description="Bota"),))
