@@ -130,6 +130,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=1000)
     add_database_argument(parser)
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary of the import")
+    parser.add_argument("--profile-out", help="with --profile: also save the raw cProfile stats to this file")
     parser.add_argument("--show-queries", action="store_true", help="print the commonest query shapes")
     args = parser.parse_args()
     setup_django(args.database)
@@ -209,6 +210,8 @@ def main() -> None:
             import pstats
 
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+            if args.profile_out:
+                profiler.dump_stats(args.profile_out)
 
 
 if __name__ == "__main__":

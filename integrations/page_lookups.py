@@ -57,6 +57,7 @@ class PageLookups:
     # Existing customers and the contact fields the page's orders gave them.
     contacts: dict[int, tuple[Customer, set[str]]] = field(default_factory=dict)
     order: _OrderAdditions = field(default_factory=_OrderAdditions)
+    keys: dict[tuple[str, str, str], customer_services.CustomerKey] = field(default_factory=dict)
 
     @classmethod
     def for_page(cls, integration: Integration, orders: Iterable[StoreOrder]) -> PageLookups:
@@ -78,7 +79,8 @@ class PageLookups:
         products = catalog_services.ProductMatches.read(
             skus=[item.sku for item in unlinked], descriptions=[item.description for item in unlinked]
         )
-        customers = customer_services.customers_matching(_customer_keys(orders))
+        keys = _customer_keys(orders)
+        customers = customer_services.customers_matching(keys.values())
         known = [*links.values(), *products.by_sku.values(), *products.by_description.values()]
         return cls(
             integration=integration,
@@ -87,6 +89,7 @@ class PageLookups:
             products=products,
             check_stock=catalog_services.stock_check_enabled(),
             stock={product.pk: product.stock_quantity for product in known},
+            keys=keys,
         )
 
     def begin_order(self) -> None:
@@ -139,6 +142,14 @@ class PageLookups:
             self.order.links[(item.store_product_id, item.store_variant_id)] = product
         return product
 
+    def customer_key(self, *, name: str, document: str, email: str) -> customer_services.CustomerKey:
+        """CustomerKey.of, remembered for the page (validating a CPF/CNPJ is not free)."""
+        key = self.keys.get((name, document, email))
+        if key is None:
+            key = customer_services.CustomerKey.of(name=name, document=document, email=email)
+            self.keys[(name, document, email)] = key
+        return key
+
     def customer(self, key: customer_services.CustomerKey, **contacts) -> Customer:
         """The customer matching `key` by rule 4, gaining contacts it lacked; else a new customer."""
         customer = self.customers.get(key.match) or self.order.customers.get(key.match)
@@ -186,16 +197,18 @@ class PageLookups:
         StoreProductLink.objects.bulk_create(links, ignore_conflicts=True)
 
 
-def _customer_keys(orders: Iterable[StoreOrder]) -> list[customer_services.CustomerKey]:
-    keys = []
+def _customer_keys(orders: Iterable[StoreOrder]) -> dict[tuple[str, str, str], customer_services.CustomerKey]:
+    """Each order's customer key, by (name, document, e-mail) as sent; an invalid document is
+    matched without it, as the pipeline does."""
+    keys = {}
     for order in orders:
         data = order.customer
         for document in (data.document, ""):
             try:
-                keys.append(
-                    customer_services.CustomerKey.of(name=data.name, document=document, email=data.email)
+                keys[(data.name, document, data.email)] = customer_services.CustomerKey.of(
+                    name=data.name, document=document, email=data.email
                 )
                 break
-            except ValidationError:  # an invalid document: the order is matched without it
+            except ValidationError:
                 continue
     return keys

@@ -33,7 +33,6 @@ from catalog import services as catalog_services
 from catalog.models import Product
 from core.templatetags.money import brl
 from customers.models import Customer
-from customers.services import CustomerKey
 from sales import services as sales_services
 from sales.models import Sale, to_cents
 
@@ -375,10 +374,10 @@ def _customer_for(order: StoreOrder, lookups: PageLookups) -> tuple[Customer, st
         raise ImportFailure("no_customer_name", _("The order has no customer name."))
     contacts = {"email": data.email, "business_phone": data.business_phone, "mobile_phone": data.mobile_phone}
     try:
-        key = CustomerKey.of(name=data.name, document=data.document, email=data.email)
+        key = lookups.customer_key(name=data.name, document=data.document, email=data.email)
         attention = ""
     except ValidationError:
-        key = CustomerKey.of(name=data.name, document="", email=data.email)
+        key = lookups.customer_key(name=data.name, document="", email=data.email)
         attention = _(
             "The store sent the document %(document)s, which is not a valid CPF or CNPJ; "
             "the customer was recorded without it."

@@ -117,9 +117,9 @@ class SaleDraft:
         )
 
 
-@transaction.atomic
 def create_sales(sales: Sequence[Sale], lines: Sequence[Sequence[ItemLine]]) -> list[Sale]:
     """Write built sales (SaleDraft.build) and their items, numbered consecutively in one go.
+    Call inside a transaction (the numbers, the sales and their items stand or fall together).
 
     A batch costs the same few statements whatever its size: one counter update, one insert of
     the sales, one of the items. `lines[i]` are the items of `sales[i]`.
@@ -145,6 +145,7 @@ def create_sales(sales: Sequence[Sale], lines: Sequence[Sequence[ItemLine]]) -> 
     return list(sales)
 
 
+@transaction.atomic
 def create_sale(**draft) -> Sale:
     """A new sale in Revisão pendente, with its items and its total (items + freight − discount).
 

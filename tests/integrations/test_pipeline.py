@@ -349,18 +349,49 @@ def test_orders_already_imported_are_passed_over_in_one_query(django_assert_max_
 
 
 def test_queries_per_imported_order_stay_within_budget(django_assert_max_num_queries):
-    """Measured: 18 statements per order with known customer and product, 29 with both new
-    (savepoints included). The budget leaves a little room and catches an N+1 creeping in."""
+    """Measured alone (webhook, retry): 15 statements with customer and product both new, 11 with
+    both known (savepoints included). A regression past these fails here."""
     integration = IntegrationFactory()
     customer = StoreCustomerFactory(name="Cliente Fiel", document="11144477735")
     import_order(integration, StoreOrderFactory(customer=customer))  # warm the counters and settings
     item = StoreOrderItemFactory(description="Produto novo")
-    with django_assert_max_num_queries(32):
+    with django_assert_max_num_queries(15):
         import_order(
             integration, StoreOrderFactory(customer=StoreCustomerFactory(name="Novo"), items=(item,))
         )
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(11):
         import_order(integration, StoreOrderFactory(customer=customer, items=(item,)))
+
+
+@pytest.mark.parametrize("size", [5, 40])
+def test_a_page_costs_the_same_few_queries_whatever_its_size(size, django_assert_max_num_queries):
+    """A page's customers, products and links are read and written in bulk: the statements per
+    page do not grow with its orders (15 measured, every customer, product and link new)."""
+    integration = IntegrationFactory()
+    import_order(integration, StoreOrderFactory())  # warm the counters and settings
+    page = [
+        FetchedOrder.mapped(
+            StoreOrderFactory(
+                customer=StoreCustomerFactory(name=f"Cliente {n % 7}"),
+                items=(
+                    StoreOrderItemFactory(description=f"Peça {n % 5}", store_product_id=str(100 + n % 5)),
+                    StoreOrderItemFactory(description=f"Meia {n % 3}", store_product_id=""),
+                ),
+            )
+        )
+        for n in range(size)
+    ]
+
+    with django_assert_max_num_queries(15):
+        records = pipeline.import_orders(integration, page)
+
+    assert [r.status for r in records] == ["imported"] * size
+    assert Customer.objects.count() == 1 + min(size, 7)
+    assert Product.objects.count() == 1 + min(size, 5) + min(size, 3)
+    assert StoreProductLink.objects.filter(
+        store_product_id__in=[str(100 + n) for n in range(5)]
+    ).count() == min(size, 5)
+    assert sorted(Sale.objects.values_list("number", flat=True)) == list(range(1, size + 2))
 
 
 def test_a_page_reads_its_known_store_products_in_one_query():
