@@ -96,6 +96,9 @@ def seed_store(store, orders: int, start) -> None:
                 created_at=placed.replace(microsecond=0), updated_at=placed.replace(microsecond=0),
             )
         )  # fmt: skip
+        if len(rows) == 1000:  # in chunks, so seeding 100k orders does not set the peak memory
+            SandboxOrder.objects.bulk_create(rows)
+            rows = []
     SandboxOrder.objects.bulk_create(rows, batch_size=1000)
 
 

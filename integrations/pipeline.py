@@ -16,16 +16,12 @@ or from two workers at once, makes one sale. An order already imported is not to
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +34,7 @@ from sales.models import Sale, to_cents
 
 from .models import ImportRecord, Integration
 from .page_lookups import PageLookups
+from .page_writes import Outcome, record_outcome, records_of, write_page
 from .providers import FetchedOrder
 from .store_order import StoreOrder, StoreOrderItem
 
@@ -57,21 +54,6 @@ class ImportFailure(Exception):
 class Skip:
     code: str
     reason: str
-
-
-@dataclass
-class Outcome:
-    """What became of one order, before it is written: its record's fields and, if imported, its sale."""
-
-    store_order_id: str
-    number: str
-    status: str
-    code: str
-    reason: str
-    payload: Any
-    order: StoreOrder | None = None
-    sale: Sale | None = None
-    lines: list | None = None
 
 
 def _local(moment) -> str:
@@ -112,7 +94,7 @@ def import_orders(integration: Integration, fetched: Iterable[FetchedOrder]) -> 
     should writing it fail, its orders are imported one by one, each failing alone.
     """
     fetched = list(fetched)
-    records = _records(integration, [f.store_order_id for f in fetched])
+    records = records_of(integration, [f.store_order_id for f in fetched])
     todo, seen = [], set()
     for f in fetched:
         record = records.get(f.store_order_id)
@@ -144,7 +126,7 @@ def import_fetched(integration: Integration, fetched: FetchedOrder) -> ImportRec
     """
     for attempt in (1, 2):
         try:
-            records = _records(integration, [fetched.store_order_id])
+            records = records_of(integration, [fetched.store_order_id])
             record = records.get(fetched.store_order_id)
             if record is not None and record.status == ImportRecord.Status.IMPORTED:
                 return record
@@ -154,7 +136,7 @@ def import_fetched(integration: Integration, fetched: FetchedOrder) -> ImportRec
                 continue
             # A bug or an unexpected store shape must not stop the run: the order fails alone.
             logger.exception("import of %s order %s failed", integration, fetched.store_order_id)
-            return _record_outcome(
+            return record_outcome(
                 integration,
                 Outcome(
                     store_order_id=fetched.store_order_id,
@@ -174,13 +156,6 @@ def import_order(integration: Integration, order: StoreOrder) -> ImportRecord | 
     return import_fetched(integration, FetchedOrder.mapped(order))
 
 
-def _records(integration: Integration, store_order_ids: list[str]) -> dict[str, ImportRecord]:
-    return {
-        record.store_order_id: record
-        for record in ImportRecord.objects.filter(integration=integration, store_order_id__in=store_order_ids)
-    }
-
-
 def _import_page(
     integration: Integration, fetched: list[FetchedOrder], records: dict[str, ImportRecord]
 ) -> dict[str, ImportRecord]:
@@ -191,7 +166,7 @@ def _import_page(
         return {}
     lookups = PageLookups.for_page(integration, [f.order for f in fetched if f.order is not None])
     outcomes = [plan_order(integration, f, lookups) for f in fetched]
-    return _write_page(integration, outcomes, records, lookups)
+    return write_page(integration, outcomes, records, lookups)
 
 
 def plan_order(integration: Integration, fetched: FetchedOrder, lookups: PageLookups) -> Outcome:
@@ -244,50 +219,6 @@ def plan_order(integration: Integration, fetched: FetchedOrder, lookups: PageLoo
     return outcome
 
 
-def _write_page(
-    integration: Integration, outcomes: list[Outcome], records: dict[str, ImportRecord], lookups: PageLookups
-) -> dict[str, ImportRecord]:
-    """One transaction: lock the records the page already had (an order another worker imported
-    meanwhile is left as it is), then insert the new customers, products, links, sales with their
-    items, and the records. A new order's record is inserted last: a worker racing for the same
-    order fails on the sale's or the record's unique key and reads the outcome again."""
-    now = timezone.now()
-    written: dict[str, ImportRecord] = {}
-    with transaction.atomic():
-        existing = [records[o.store_order_id].pk for o in outcomes if o.store_order_id in records]
-        locked = {
-            record.store_order_id: record
-            for record in ImportRecord.objects.select_for_update().filter(pk__in=existing).order_by("pk")
-        } if existing else {}  # fmt: skip
-        to_write = []
-        for outcome in outcomes:
-            record = locked.get(outcome.store_order_id)
-            if record is not None and record.status == ImportRecord.Status.IMPORTED:
-                written[outcome.store_order_id] = record
-            else:
-                to_write.append(outcome)
-        with_sale = [o for o in to_write if o.sale is not None]
-        lookups.save_new(
-            customers={id(o.sale.customer) for o in with_sale},
-            products={id(line.product) for o in with_sale for line in o.lines},
-        )
-        sales_services.create_sales([o.sale for o in with_sale], [o.lines for o in with_sale])
-        new = []
-        for outcome in to_write:
-            record = locked.get(outcome.store_order_id)
-            if record is None:
-                record = ImportRecord(
-                    integration=integration, store_order_id=outcome.store_order_id, attempts=0
-                )
-                new.append(record)
-            _finish(record, outcome, now)
-            if record.pk is not None:
-                record.save()
-            written[outcome.store_order_id] = record
-        ImportRecord.objects.bulk_create(new)
-    return written
-
-
 def _total_mismatch(sale: Sale) -> str:
     """Said on the sale and its import record when the store's total is not items + freight − discount."""
     difference = sale.store_total_difference
@@ -301,7 +232,7 @@ def _total_mismatch(sale: Sale) -> str:
 
 def record_failure(integration: Integration, store_order_id: str, *, reason: str, code: str = "fetch_failed"):
     """An order that could not even be read: a failed attempt with the reason (an imported one stays)."""
-    return _record_outcome(
+    return record_outcome(
         integration,
         Outcome(
             store_order_id=store_order_id,
@@ -393,52 +324,3 @@ def _product_for(item: StoreOrderItem, lookups: PageLookups) -> Product:
     if not (item.description or "").strip():
         raise ImportFailure("no_description", _("An item of the order has no description."))
     return lookups.product(item)
-
-
-def _lock_record(integration: Integration, store_order_id: str, number: str) -> ImportRecord:
-    """The order's record, created if new, row-locked until the transaction ends."""
-    record, _created = ImportRecord.objects.select_for_update().get_or_create(
-        integration=integration,
-        store_order_id=store_order_id,
-        defaults={"store_order_number": number, "status": ImportRecord.Status.FAILED, "reason": "…"},
-    )
-    return record
-
-
-def _finish(record: ImportRecord, outcome: Outcome, now) -> None:
-    record.status = outcome.status
-    record.reason_code = outcome.code
-    record.reason = outcome.reason
-    record.attempts += 1
-    record.last_attempt_at = now
-    if outcome.payload is not None:  # a failed fetch keeps what the store sent last time
-        record.payload = _storable(outcome.payload)
-    if outcome.sale is not None:
-        record.sale = outcome.sale
-    record.store_order_number = outcome.number or record.store_order_number
-    order = outcome.order
-    if order is not None:
-        record.placed_at = order.placed_at
-        record.store_updated_at = order.updated_at
-
-
-def _storable(payload):
-    """The store's payload as the JSON column can keep it; never lose the outcome over its shape."""
-    if payload is None:
-        return {}
-    try:
-        json.dumps(payload, cls=DjangoJSONEncoder)
-    except (TypeError, ValueError):
-        return {"unreadable": repr(payload)[:10_000]}
-    return payload
-
-
-def _record_outcome(integration: Integration, outcome: Outcome) -> ImportRecord:
-    """A failed outcome written on its own, in its own transaction. An imported order keeps its record."""
-    with transaction.atomic():
-        record = _lock_record(integration, outcome.store_order_id, outcome.number)
-        if record.status == ImportRecord.Status.IMPORTED:
-            return record
-        _finish(record, outcome, timezone.now())
-        record.save()
-        return record

@@ -307,6 +307,28 @@ def test_an_unexpected_error_fails_that_order_alone(monkeypatch):
     assert records[1].reason == "Erro inesperado ao importar: boom"
 
 
+def test_an_order_the_database_refuses_fails_alone_and_the_rest_of_the_page_comes_in():
+    """Writing the page fails (a quantity of 0 breaks a check constraint): nothing of that write
+    stays, the orders are imported one by one, and only the refused one fails, with the reason."""
+    integration = IntegrationFactory()
+    refused = StoreOrderFactory(
+        customer=StoreCustomerFactory(name="Cliente Recusado"),
+        items=(StoreOrderItemFactory(description="Luva recusada", quantity=Decimal("0")),),
+    )
+    page = [FetchedOrder.mapped(o) for o in (StoreOrderFactory(), refused, StoreOrderFactory())]
+
+    records = pipeline.import_orders(integration, page)
+
+    assert [r.status for r in records] == ["imported", "failed", "imported"]
+    assert records[1].reason_code == "unexpected_error" and records[1].sale_id is None
+    assert Sale.objects.count() == 2
+    assert sorted(Sale.objects.values_list("external_id", flat=True)) == sorted(
+        [page[0].store_order_id, page[2].store_order_id]
+    )
+    assert not Customer.objects.filter(name="Cliente Recusado").exists()
+    assert not Product.objects.filter(description="Luva recusada").exists()
+
+
 def test_a_malformed_order_fails_alone_with_the_mappers_reason():
     integration = IntegrationFactory()
     broken = StoreOrderError(
