@@ -75,6 +75,9 @@ def write_page(
         )
         sales_services.create_sales([o.sale for o in with_sale], [o.lines for o in with_sale])
         new = []
+        # A payload the JSON column cannot hold fails the page's insert; the orders are then
+        # written one by one, where it is checked (and kept as text), so it is checked only there.
+        check_payloads = len(outcomes) == 1
         for outcome in to_write:
             record = locked.get(outcome.store_order_id)
             if record is None:
@@ -82,7 +85,7 @@ def write_page(
                     integration=integration, store_order_id=outcome.store_order_id, attempts=0
                 )
                 new.append(record)
-            finish(record, outcome, now)
+            _finish(record, outcome, now, check_payload=check_payloads)
             if record.pk is not None:
                 record.save()
             written[outcome.store_order_id] = record
@@ -100,14 +103,14 @@ def _lock_record(integration: Integration, store_order_id: str, number: str) -> 
     return record
 
 
-def finish(record: ImportRecord, outcome: Outcome, now) -> None:
+def _finish(record: ImportRecord, outcome: Outcome, now, *, check_payload: bool = True) -> None:
     record.status = outcome.status
     record.reason_code = outcome.code
     record.reason = outcome.reason
     record.attempts += 1
     record.last_attempt_at = now
     if outcome.payload is not None:  # a failed fetch keeps what the store sent last time
-        record.payload = _storable(outcome.payload)
+        record.payload = _storable(outcome.payload) if check_payload else outcome.payload
     if outcome.sale is not None:
         record.sale = outcome.sale
     record.store_order_number = outcome.number or record.store_order_number
@@ -134,6 +137,6 @@ def record_outcome(integration: Integration, outcome: Outcome) -> ImportRecord:
         record = _lock_record(integration, outcome.store_order_id, outcome.number)
         if record.status == ImportRecord.Status.IMPORTED:
             return record
-        finish(record, outcome, timezone.now())
+        _finish(record, outcome, timezone.now())
         record.save()
         return record

@@ -356,6 +356,18 @@ def test_a_payload_with_decimals_is_kept_as_text():
     assert record.payload == {"valor_total": "1.50"}
 
 
+def test_a_payload_the_json_column_cannot_hold_is_kept_as_text_and_the_page_still_comes_in():
+    integration = IntegrationFactory()
+    odd = StoreOrderFactory(raw={"campo": object()})
+    page = [FetchedOrder.mapped(o) for o in (StoreOrderFactory(), odd, StoreOrderFactory())]
+
+    records = pipeline.import_orders(integration, page)
+
+    assert [r.status for r in records] == ["imported"] * 3 and Sale.objects.count() == 3
+    records[1].refresh_from_db()
+    assert records[1].payload["unreadable"].startswith("{'campo': <object object at")
+
+
 def test_without_a_seller_the_order_fails_with_a_reason():
     record = import_order(IntegrationFactory(seller=None), StoreOrderFactory())
     assert record.status == ImportRecord.Status.FAILED and record.reason_code == "no_seller"
