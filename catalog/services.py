@@ -140,11 +140,12 @@ def find_shortages(lines: Iterable[tuple[Product, Decimal]]) -> list[Shortage]:
 
 
 def shortages_against(lines: Iterable[tuple[Product, Decimal]], stock: dict) -> list[Shortage]:
-    """find_shortages against stock already read (`stock`: product pk → quantity; absent is none)."""
+    """find_shortages against stock already read (`stock`: product pk → quantity; a product not
+    in it, or not saved yet, has none)."""
     requested: dict = defaultdict(Decimal)
     products: dict = {}
     for product, quantity in lines:
-        key = product.pk if product.pk is not None else id(product)
+        key = product.pk if product.pk is not None else ("unsaved", id(product))
         requested[key] += quantity
         products[key] = product
     found = [

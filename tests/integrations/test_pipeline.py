@@ -229,6 +229,25 @@ def test_with_the_stock_check_on_a_short_order_fails_then_comes_in_once_stock_ar
     assert record.reason == "" and record.sale.items.get().product == product
 
 
+def test_in_a_page_each_order_is_checked_against_the_stock_alone_pending_sales_reserve_none():
+    """Pending sales do not reserve stock: two orders of a page each taking the whole stock both
+    come in (the confirm checks again); an order for a product new to Ponte (no stock) fails."""
+    StockSettings.objects.update_or_create(pk=1, defaults={"check_stock_on_sale": True})
+    record_in(product=ProductFactory(description="Casaco infantil"), quantity=Decimal("2"))
+    whole_stock = StoreOrderItemFactory(description="Casaco infantil", quantity=Decimal("2"))
+    new_product = StoreOrderItemFactory(description="Gorro novo")
+    page = [
+        FetchedOrder.mapped(StoreOrderFactory(items=items))
+        for items in ((whole_stock,), (new_product,), (whole_stock,))
+    ]
+
+    records = pipeline.import_orders(IntegrationFactory(), page)
+
+    assert [r.status for r in records] == ["imported", "failed", "imported"]
+    assert records[1].reason == "estoque insuficiente: Gorro novo, pedido 1, disponível 0"
+    assert not Product.objects.filter(description="Gorro novo").exists()
+
+
 def test_with_the_stock_check_off_stock_is_not_looked_at():
     ProductFactory(description="Casaco infantil")
     order = StoreOrderFactory(
