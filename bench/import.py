@@ -175,7 +175,9 @@ def main() -> None:
         began = time.perf_counter()
         fetched = sum(len(page.orders) for page in NuvemshopOrderSource(integration).pages(since=None))
         fetch_only = time.perf_counter() - began
-        assert fetched == args.orders, fetched
+        # Past 10,000 orders the source walks halved time windows, whose boundary seconds are read
+        # by both halves (the importer passes over what it already imported).
+        assert fetched >= args.orders, fetched
 
         profiler = None
         if args.profile:
@@ -197,7 +199,7 @@ def main() -> None:
         failed = list(ImportRecord.objects.exclude(status="imported").values_list("reason", flat=True)[:3])
         assert imported == args.orders == Sale.objects.count(), (run.status, run.error, imported, failed)
         print(machine())
-        print(f"orders: {args.orders} (200 a page)")
+        print(f"orders: {args.orders} (200 a page; {fetched - args.orders} read twice at window boundaries)")
         print(f"import end to end: {elapsed:.2f} s -> {imported / elapsed:.0f} orders/s")
         print(f"fetch and parse only: {fetch_only:.2f} s -> {args.orders / fetch_only:.0f} orders/s")
         print(f"ratio import / fetch-and-parse: {elapsed / fetch_only:.2f}")
