@@ -96,6 +96,9 @@ def seed_store(store, orders: int, start) -> None:
                 created_at=placed.replace(microsecond=0), updated_at=placed.replace(microsecond=0),
             )
         )  # fmt: skip
+        if len(rows) == 1000:  # in chunks, so seeding 100k orders does not set the peak memory
+            SandboxOrder.objects.bulk_create(rows)
+            rows = []
     SandboxOrder.objects.bulk_create(rows, batch_size=1000)
 
 
@@ -130,6 +133,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=1000)
     add_database_argument(parser)
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary of the import")
+    parser.add_argument("--profile-out", help="with --profile: also save the raw cProfile stats to this file")
     parser.add_argument("--show-queries", action="store_true", help="print the commonest query shapes")
     args = parser.parse_args()
     setup_django(args.database)
@@ -171,7 +175,9 @@ def main() -> None:
         began = time.perf_counter()
         fetched = sum(len(page.orders) for page in NuvemshopOrderSource(integration).pages(since=None))
         fetch_only = time.perf_counter() - began
-        assert fetched == args.orders, fetched
+        # Past 10,000 orders the source walks halved time windows, whose boundary seconds are read
+        # by both halves (the importer passes over what it already imported).
+        assert fetched >= args.orders, fetched
 
         profiler = None
         if args.profile:
@@ -193,7 +199,7 @@ def main() -> None:
         failed = list(ImportRecord.objects.exclude(status="imported").values_list("reason", flat=True)[:3])
         assert imported == args.orders == Sale.objects.count(), (run.status, run.error, imported, failed)
         print(machine())
-        print(f"orders: {args.orders} (200 a page)")
+        print(f"orders: {args.orders} (200 a page; {fetched - args.orders} read twice at window boundaries)")
         print(f"import end to end: {elapsed:.2f} s -> {imported / elapsed:.0f} orders/s")
         print(f"fetch and parse only: {fetch_only:.2f} s -> {args.orders / fetch_only:.0f} orders/s")
         print(f"ratio import / fetch-and-parse: {elapsed / fetch_only:.2f}")
@@ -209,6 +215,8 @@ def main() -> None:
             import pstats
 
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+            if args.profile_out:
+                profiler.dump_stats(args.profile_out)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
+from __future__ import annotations
+
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,6 +14,55 @@ from django.utils.translation import ngettext
 from audit.services import Action, record_audit
 
 from .models import Product, StockMovement, StockSettings, normalise_description
+
+
+def new_product(*, description: str, sku: str = "", sale_price: Decimal | None = None, **fields) -> Product:
+    """An unsaved product, its derived fields set (bulk_create does not call save())."""
+    description = " ".join((description or "").split())
+    return Product(
+        description=description,
+        description_key=normalise_description(description),
+        sku=(sku or "").strip(),
+        sale_price=sale_price or Decimal("0"),
+        **fields,
+    )
+
+
+@dataclass
+class ProductMatches:
+    """Existing products by SKU and by description key (the oldest per key), read in one query."""
+
+    by_sku: dict[str, Product]
+    by_description: dict[str, Product]
+
+    @classmethod
+    def read(cls, *, skus: Iterable[str], descriptions: Iterable[str]) -> ProductMatches:
+        skus = {sku.strip() for sku in skus if sku and sku.strip()}
+        keys = {normalise_description(" ".join((d or "").split())) for d in descriptions}
+        by_sku: dict[str, Product] = {}
+        by_description: dict[str, Product] = {}
+        if skus or keys:
+            for product in Product.objects.filter(Q(sku__in=skus) | Q(description_key__in=keys)).order_by(
+                "pk"
+            ):
+                if product.sku in skus:
+                    by_sku.setdefault(product.sku, product)
+                if product.description_key in keys:
+                    by_description.setdefault(product.description_key, product)
+        return cls(by_sku=by_sku, by_description=by_description)
+
+    def find(self, *, description: str, sku: str = "") -> Product | None:
+        """The product rule 5 selects: the exact SKU first, then the description (no case or extra spaces)."""
+        sku = (sku or "").strip()
+        if sku and sku in self.by_sku:
+            return self.by_sku[sku]
+        return self.by_description.get(normalise_description(" ".join((description or "").split())))
+
+    def add(self, product: Product) -> None:
+        """A product created after the read: later lookups find it (the older ones still win)."""
+        if product.sku:
+            self.by_sku.setdefault(product.sku, product)
+        self.by_description.setdefault(product.description_key, product)
 
 
 def find_or_create_product(
@@ -28,21 +79,15 @@ def find_or_create_product(
     without case or extra spaces; the oldest match wins. A new product gets the order's SKU when
     no other product holds it. Returns (product, created).
     """
-    description = " ".join((description or "").split())
-    sku = (sku or "").strip()
-    if sku:
-        by_sku = Product.objects.filter(sku=sku).first()
-        if by_sku is not None:
-            return by_sku, False
-    key = normalise_description(description)
-    by_description = Product.objects.filter(description_key=key).order_by("pk").first()
-    if by_description is not None:
-        return by_description, False
-
-    product = Product(
+    existing = ProductMatches.read(skus=[sku], descriptions=[description]).find(
+        description=description, sku=sku
+    )
+    if existing is not None:
+        return existing, False
+    product = new_product(
         description=description,
         sku=sku,
-        sale_price=sale_price or Decimal("0"),
+        sale_price=sale_price,
         origin=origin,
         origin_integration=origin_integration,
     )
@@ -51,7 +96,7 @@ def find_or_create_product(
             product.save()
     except IntegrityError:
         # Created meanwhile by another worker (same SKU).
-        return Product.objects.get(sku=sku), False
+        return Product.objects.get(sku=product.sku), False
     return product, True
 
 
@@ -88,17 +133,30 @@ class Shortage:
 
 def find_shortages(lines: Iterable[tuple[Product, Decimal]]) -> list[Shortage]:
     """Every product whose summed quantity exceeds its stock (the same product on two lines adds up)."""
-    requested: dict[int, Decimal] = defaultdict(Decimal)
-    products: dict[int, Product] = {}
+    lines = list(lines)
+    stock = dict(
+        Product.objects.filter(pk__in={product.pk for product, _q in lines}).values_list(
+            "pk", "stock_quantity"
+        )
+    )
+    return shortages_against(lines, stock)
+
+
+def shortages_against(lines: Iterable[tuple[Product, Decimal]], stock: dict) -> list[Shortage]:
+    """find_shortages against stock already read (`stock`: product pk → quantity; a product not
+    in it, or not saved yet, has none)."""
+    requested: dict = defaultdict(Decimal)
+    products: dict = {}
     for product, quantity in lines:
-        requested[product.pk] += quantity
-        products[product.pk] = product
-    stock = dict(Product.objects.filter(pk__in=requested).values_list("pk", "stock_quantity"))
-    return [
-        Shortage(product=products[pk], requested=quantity, available=stock[pk])
-        for pk, quantity in sorted(requested.items())
-        if quantity > stock[pk]
+        key = product.pk if product.pk is not None else ("unsaved", id(product))
+        requested[key] += quantity
+        products[key] = product
+    found = [
+        Shortage(product=products[key], requested=quantity, available=stock.get(key, Decimal("0")))
+        for key, quantity in requested.items()
+        if quantity > stock.get(key, Decimal("0"))
     ]
+    return sorted(found, key=lambda shortage: (shortage.product.pk is None, shortage.product.pk or 0))
 
 
 def lock_products(product_ids: Iterable[int]) -> list[Product]:

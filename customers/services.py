@@ -1,7 +1,88 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 
 from .documents import document_kind, normalise_document
 from .models import Customer, normalise_name
+
+
+@dataclass(frozen=True)
+class CustomerKey:
+    """What the matching rule compares: the name (no case, no extra spaces) and the CPF/CNPJ, or,
+    without a document, the name and the e-mail (no case)."""
+
+    name: str
+    name_key: str
+    document: str
+    kind: str
+    email: str
+
+    @classmethod
+    def of(cls, *, name: str, document: str = "", email: str = "") -> CustomerKey:
+        """Raises ValidationError when the document is not a valid CPF or CNPJ."""
+        name = " ".join((name or "").split())
+        document = normalise_document(document)
+        return cls(
+            name=name,
+            name_key=normalise_name(name),
+            document=document,
+            kind=document_kind(document) if document else "",
+            email=(email or "").strip(),
+        )
+
+    @property
+    def match(self) -> tuple[str, str, str]:
+        return (self.name_key, self.document, "" if self.document else self.email.lower())
+
+
+def match_of(customer: Customer) -> tuple[str, str, str]:
+    """The customer's CustomerKey.match, from its stored fields."""
+    return (customer.name_key, customer.document, "" if customer.document else customer.email.lower())
+
+
+def customers_matching(keys: Iterable[CustomerKey]) -> dict[tuple[str, str, str], Customer]:
+    """The existing customer of each key by the matching rule (the oldest when several), in one query."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    rows = Customer.objects.filter(
+        name_key__in={key.name_key for key in keys}, document__in={key.document for key in keys}
+    ).order_by("pk")
+    wanted = {key.match for key in keys}
+    found: dict[tuple[str, str, str], Customer] = {}
+    for customer in rows:
+        match = match_of(customer)
+        if match in wanted:
+            found.setdefault(match, customer)
+    return found
+
+
+def new_customer(key: CustomerKey, **fields) -> Customer:
+    """An unsaved customer for `key`, its derived fields set (bulk_create does not call save())."""
+    customer = Customer(
+        name=key.name,
+        name_key=key.name_key,
+        document=key.document,
+        document_kind=key.kind,
+        email=key.email,
+        **fields,
+    )
+    for field in ("business_phone", "mobile_phone"):
+        setattr(customer, field, (getattr(customer, field) or "").strip())
+    return customer
+
+
+def missing_contacts(customer: Customer, **contacts: str) -> dict[str, str]:
+    """The contact details the customer lacks and these give; nothing it has is overwritten."""
+    missing = {}
+    for field, value in contacts.items():
+        value = (value or "").strip()
+        if value and not getattr(customer, field):
+            missing[field] = value
+    return missing
 
 
 def find_or_create_customer(
@@ -24,28 +105,19 @@ def find_or_create_customer(
     An existing customer gains contact details it lacked; nothing it has is overwritten.
     Raises ValidationError when the document is not a valid CPF or CNPJ. Returns (customer, created).
     """
-    name = " ".join((name or "").split())
-    document = normalise_document(document)
-    kind = document_kind(document) if document else ""
-    email = (email or "").strip()
-    lookup = {"name_key": normalise_name(name), "document": document}
-    if not document:
-        lookup["email__iexact"] = email
-
-    existing = Customer.objects.filter(**lookup).order_by("pk").first()
+    key = CustomerKey.of(name=name, document=document, email=email)
+    existing = customers_matching([key]).get(key.match)
     if existing is not None:
-        _fill_missing_contacts(
-            existing, email=email, business_phone=business_phone, mobile_phone=mobile_phone
+        fill_missing_contacts(
+            existing,
+            missing_contacts(existing, email=email, business_phone=business_phone, mobile_phone=mobile_phone),
         )
         return existing, False
 
-    customer = Customer(
-        name=name,
-        document=document,
-        document_kind=kind,
-        email=email,
-        business_phone=(business_phone or "").strip(),
-        mobile_phone=(mobile_phone or "").strip(),
+    customer = new_customer(
+        key,
+        business_phone=business_phone,
+        mobile_phone=mobile_phone,
         origin=origin,
         origin_integration=origin_integration,
     )
@@ -54,16 +126,14 @@ def find_or_create_customer(
             customer.save()
     except IntegrityError:
         # Another worker created the same customer a moment ago (unique name + document).
-        return Customer.objects.get(name_key=lookup["name_key"], document=document), False
+        return Customer.objects.get(name_key=key.name_key, document=key.document), False
     return customer, True
 
 
-def _fill_missing_contacts(customer: Customer, **contacts: str) -> None:
-    changed = []
-    for field, value in contacts.items():
-        value = (value or "").strip()
-        if value and not getattr(customer, field):
-            setattr(customer, field, value)
-            changed.append(field)
-    if changed:
-        customer.save(update_fields=[*changed, "updated_at"])
+def fill_missing_contacts(customer: Customer, missing: dict[str, str]) -> None:
+    """Save the contact details `missing_contacts` found (one UPDATE, none when nothing is missing)."""
+    if not missing:
+        return
+    for field, value in missing.items():
+        setattr(customer, field, value)
+    customer.save(update_fields=[*missing, "updated_at"])

@@ -1,24 +1,27 @@
-"""The import pipeline: one store order in, one pending sale (or a recorded reason) out.
+"""The import pipeline: store orders in, pending sales (or recorded reasons) out, a page at a time.
 
-Provider-agnostic: it sees StoreOrder, never store JSON. Idempotent: the ImportRecord of an
-order is created once (unique per integration and store order id) and locked while the order is
-handled, so the same order twice, or from two workers at once, makes one sale; an order already
-imported is not touched again. Each order is one transaction: a failure leaves no half sale,
-only a failed ImportRecord with a reason a clerk can read, retried on later runs.
+Provider-agnostic: it sees StoreOrder, never store JSON. A page is planned in memory against what
+it needs from the database, read in a few queries (PageLookups), then written in one transaction
+with bulk inserts: each order's customer, products, sale and ImportRecord. Each order is planned
+on its own, so a bad order (unreadable, short of stock, an unexpected error) fails alone, with a
+failed ImportRecord saying why, retried on later runs; nothing it would have created is written or
+reused by the page's later orders. If writing the page fails (another worker wrote one of its rows
+a moment ago, a value the database refuses), nothing of it stays and its orders are imported again
+one by one, so the failure again stays with its own order.
+
+Idempotent: the ImportRecord of an order is unique per integration and store order id, and so is a
+store order's sale; an order's record is row-locked while it is written, so the same order twice,
+or from two workers at once, makes one sale. An order already imported is not touched again.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -26,12 +29,12 @@ from catalog import services as catalog_services
 from catalog.models import Product
 from core.templatetags.money import brl
 from customers.models import Customer
-from customers.services import find_or_create_customer
 from sales import services as sales_services
 from sales.models import Sale, to_cents
 
-from .models import ImportRecord, Integration, StoreProductLink
-from .page_lookups import PageLookups, current_lookups, page_lookups_var
+from .models import ImportRecord, Integration
+from .page_lookups import PageLookups
+from .page_writes import Outcome, record_outcome, records_of, write_page
 from .providers import FetchedOrder
 from .store_order import StoreOrder, StoreOrderItem
 
@@ -85,36 +88,99 @@ def eligibility(integration: Integration, order: StoreOrder) -> Skip | None:
 
 
 def import_orders(integration: Integration, fetched: Iterable[FetchedOrder]) -> list[ImportRecord | None]:
-    """Handle a page of orders, each on its own (its own transaction; one bad order fails alone).
+    """Handle a page of orders: one record per order (None for those already imported).
 
-    Orders already imported are passed over in one query, and the page's known store products are
-    read in one query too (PageLookups), so the queries per order stay few.
+    The page is planned and written as a whole (a few queries for the page, not per order);
+    should writing it fail, its orders are imported one by one, each failing alone.
     """
     fetched = list(fetched)
-    done = set(
-        ImportRecord.objects.filter(
-            integration=integration,
-            status=ImportRecord.Status.IMPORTED,
-            store_order_id__in=[f.store_order_id for f in fetched],
-        ).values_list("store_order_id", flat=True)
-    )
-    todo = [f for f in fetched if f.store_order_id not in done]
+    records = records_of(integration, [f.store_order_id for f in fetched])
+    todo, seen = [], set()
+    for f in fetched:
+        record = records.get(f.store_order_id)
+        if f.store_order_id in seen or (record is not None and record.status == ImportRecord.Status.IMPORTED):
+            continue
+        seen.add(f.store_order_id)
+        todo.append(f)
     if not todo:
         return [None] * len(fetched)
-    token = page_lookups_var.set(
-        PageLookups.for_page(integration, [f.order for f in todo if f.error is None])
-    )
     try:
-        return [None if f.store_order_id in done else import_fetched(integration, f) for f in fetched]
-    finally:
-        page_lookups_var.reset(token)
+        written = _import_page(integration, todo, records)
+    except Exception:
+        logger.warning(
+            "writing a page of %s failed; importing its orders one by one", integration, exc_info=True
+        )
+        written = {f.store_order_id: import_fetched(integration, f) for f in todo}
+    results, given = [], set()
+    for f in fetched:
+        results.append(written.get(f.store_order_id) if f.store_order_id not in given else None)
+        given.add(f.store_order_id)
+    return results
 
 
 def import_fetched(integration: Integration, fetched: FetchedOrder) -> ImportRecord | None:
-    """A fetched order: mapped → the pipeline; unmappable → a failed record with the mapper's reason."""
+    """One fetched order (webhook, retry): mapped → the pipeline; unmappable → a failed record.
+
+    Writing it is tried twice: a first failure is most often another worker having just written
+    the same customer, product or order, which the second reading then finds.
+    """
+    for attempt in (1, 2):
+        try:
+            records = records_of(integration, [fetched.store_order_id])
+            record = records.get(fetched.store_order_id)
+            if record is not None and record.status == ImportRecord.Status.IMPORTED:
+                return record
+            return _import_page(integration, [fetched], records).get(fetched.store_order_id)
+        except Exception as error:
+            if attempt == 1:
+                continue
+            # A bug or an unexpected store shape must not stop the run: the order fails alone.
+            logger.exception("import of %s order %s failed", integration, fetched.store_order_id)
+            return record_outcome(
+                integration,
+                Outcome(
+                    store_order_id=fetched.store_order_id,
+                    number=fetched.number,
+                    status=ImportRecord.Status.FAILED,
+                    code="unexpected_error",
+                    reason=_("Unexpected error while importing: %(error)s") % {"error": error},
+                    payload=fetched.raw,
+                    order=fetched.order,
+                ),
+            )
+    return None  # not reached
+
+
+def import_order(integration: Integration, order: StoreOrder) -> ImportRecord | None:
+    """Turn one store order into a pending sale, or record why not (see `plan_order` for the rules)."""
+    return import_fetched(integration, FetchedOrder.mapped(order))
+
+
+def _import_page(
+    integration: Integration, fetched: list[FetchedOrder], records: dict[str, ImportRecord]
+) -> dict[str, ImportRecord]:
+    """Plan every order of the page, then write the page in one transaction. Nothing happens
+    while the integration is switched off or disconnected."""
+    integration.refresh_from_db(fields=["enabled", "connection_status", "activated_at"])
+    if not integration.is_importing:
+        return {}
+    lookups = PageLookups.for_page(integration, [f.order for f in fetched if f.order is not None])
+    outcomes = [plan_order(integration, f, lookups) for f in fetched]
+    return write_page(integration, outcomes, records, lookups)
+
+
+def plan_order(integration: Integration, fetched: FetchedOrder, lookups: PageLookups) -> Outcome:
+    """What becomes of one order, decided in memory against the page's lookups.
+
+    Rules: only paid/concluded orders placed at or after the activation; customer and products
+    found or created by the core rules; with the stock check on, an order short of stock fails
+    with the reason and comes in on a later run once the stock is there; the sale is Revisão
+    pendente, Dinheiro in one installment, sold by the user who activated the integration. When
+    the store's total differs from items + freight − discount, the sale still comes in, flagged
+    with the difference.
+    """
     if fetched.error is not None:
-        return _record_outcome(
-            integration,
+        return Outcome(
             store_order_id=fetched.store_order_id,
             number=fetched.number,
             status=ImportRecord.Status.FAILED,
@@ -122,71 +188,35 @@ def import_fetched(integration: Integration, fetched: FetchedOrder) -> ImportRec
             reason=fetched.error.reason,
             payload=fetched.raw,
         )
-    return import_order(integration, fetched.order)
-
-
-def import_order(integration: Integration, order: StoreOrder) -> ImportRecord | None:
-    """Turn one store order into a pending sale, or record why not.
-
-    Rules: only while the integration is switched on and connected (otherwise nothing happens);
-    only paid/concluded orders placed at or after the activation; customer and products found or
-    created by the core rules; with the stock check on, an order short of stock fails with the
-    reason and comes in on a later run once the stock is there; the sale is Revisão pendente,
-    Dinheiro in one installment, sold by the user who activated the integration. When the store's
-    total differs from items + freight − discount, the sale still comes in, flagged with the
-    difference.
-    """
-    integration.refresh_from_db(fields=["enabled", "connection_status", "activated_at"])
-    if not integration.is_importing:
-        return None
-    try:
-        skip = eligibility(integration, order)
-        if skip is not None:
-            return _record_outcome(
-                integration,
-                store_order_id=order.store_order_id,
-                number=order.number,
-                status=ImportRecord.Status.SKIPPED,
-                code=skip.code,
-                reason=skip.reason,
-                payload=order.raw,
-                order=order,
-            )
-        lookups = current_lookups()
-        lookups.pending = {}
-        with transaction.atomic():
-            record = _lock_record(integration, order.store_order_id, order.number)
-            if record.status == ImportRecord.Status.IMPORTED:
-                return record
-            sale = _create_pending_sale(integration, order)
-            _finish(
-                record,
-                order,
-                status=ImportRecord.Status.IMPORTED,
-                code="total_mismatch" if sale.store_total_difference is not None else "",
-                reason=_total_mismatch(sale),
-                payload=order.raw,
-                sale=sale,
-            )
-        # Committed now: the page's later orders may use them.
-        lookups.links.update(lookups.pending)
-        return record
-    except ImportFailure as failure:
-        code, reason = failure.code, failure.reason
-    except Exception as error:
-        # A bug or an unexpected store shape must not stop the run: the order fails alone.
-        logger.exception("import of %s order %s failed", integration, order.store_order_id)
-        code, reason = "unexpected_error", _("Unexpected error while importing: %(error)s") % {"error": error}
-    return _record_outcome(
-        integration,
+    order = fetched.order
+    outcome = Outcome(
         store_order_id=order.store_order_id,
         number=order.number,
         status=ImportRecord.Status.FAILED,
-        code=code,
-        reason=reason,
+        code="",
+        reason="",
         payload=order.raw,
         order=order,
     )
+    lookups.begin_order()
+    try:
+        skip = eligibility(integration, order)
+        if skip is not None:
+            outcome.status, outcome.code, outcome.reason = ImportRecord.Status.SKIPPED, skip.code, skip.reason
+            return outcome
+        outcome.sale, outcome.lines = _plan_sale(integration, order, lookups)
+        lookups.keep_order()
+        outcome.status = ImportRecord.Status.IMPORTED
+        outcome.code = "total_mismatch" if outcome.sale.store_total_difference is not None else ""
+        outcome.reason = _total_mismatch(outcome.sale)
+    except ImportFailure as failure:
+        outcome.code, outcome.reason = failure.code, failure.reason
+    except Exception as error:
+        # A bug or an unexpected store shape must not stop the run: the order fails alone.
+        logger.exception("import of %s order %s failed", integration, order.store_order_id)
+        outcome.code = "unexpected_error"
+        outcome.reason = _("Unexpected error while importing: %(error)s") % {"error": error}
+    return outcome
 
 
 def _total_mismatch(sale: Sale) -> str:
@@ -202,18 +232,20 @@ def _total_mismatch(sale: Sale) -> str:
 
 def record_failure(integration: Integration, store_order_id: str, *, reason: str, code: str = "fetch_failed"):
     """An order that could not even be read: a failed attempt with the reason (an imported one stays)."""
-    return _record_outcome(
+    return record_outcome(
         integration,
-        store_order_id=store_order_id,
-        number="",
-        status=ImportRecord.Status.FAILED,
-        code=code,
-        reason=reason,
-        payload=None,
+        Outcome(
+            store_order_id=store_order_id,
+            number="",
+            status=ImportRecord.Status.FAILED,
+            code=code,
+            reason=reason,
+            payload=None,
+        ),
     )
 
 
-def _create_pending_sale(integration: Integration, order: StoreOrder) -> Sale:
+def _plan_sale(integration: Integration, order: StoreOrder, lookups: PageLookups) -> tuple[Sale, list]:
     if order.currency and order.currency.upper() != settings.COMPANY_CURRENCY:
         raise ImportFailure(
             "currency",
@@ -225,25 +257,24 @@ def _create_pending_sale(integration: Integration, order: StoreOrder) -> Sale:
     if integration.seller_id is None:
         raise ImportFailure("no_seller", _("The integration has no seller; connect it again."))
 
-    customer, attention = _customer_for(integration, order)
+    customer, attention = _customer_for(order, lookups)
     lines = [
         sales_services.ItemLine(
-            product=_product_for(integration, item),
+            product=_product_for(item, lookups),
             quantity=item.quantity,
             unit_price=item.unit_price,
             details=item.description,
         )
         for item in order.items
     ]
-    check_stock = current_lookups().check_stock
-    if check_stock is None:
-        check_stock = catalog_services.stock_check_enabled()
-    if check_stock:
-        shortages = catalog_services.find_shortages((line.product, line.quantity) for line in lines)
+    if lookups.check_stock:
+        shortages = catalog_services.shortages_against(
+            ((line.product, line.quantity) for line in lines), lookups.stock
+        )
         if shortages:
             raise ImportFailure("insufficient_stock", "; ".join(str(shortage) for shortage in shortages))
 
-    sale = sales_services.create_sale(
+    sale = sales_services.SaleDraft(
         customer=customer,
         seller=integration.seller,
         lines=lines,
@@ -252,132 +283,44 @@ def _create_pending_sale(integration: Integration, order: StoreOrder) -> Sale:
         sale_date=timezone.localdate(order.placed_at),
         payment_method=Sale.PaymentMethod.CASH,
         installments=1,
-        integration=integration,
-        external_id=order.store_order_id,
-        external_number=order.number,
-        store_total_amount=to_cents(order.total_amount) if order.total_amount is not None else None,
-        attention_reason=attention,
-    )
+        store_fields={
+            "integration": integration,
+            "external_id": order.store_order_id,
+            "external_number": order.number,
+            "store_total_amount": to_cents(order.total_amount) if order.total_amount is not None else None,
+            "attention_reason": attention,
+        },
+    ).build()
     mismatch = _total_mismatch(sale)
     if mismatch:
         sale.attention_reason = "\n".join(filter(None, [sale.attention_reason, mismatch]))
-        Sale.objects.filter(pk=sale.pk).update(attention_reason=sale.attention_reason)
-    return sale
+    return sale, lines
 
 
-def _customer_for(integration: Integration, order: StoreOrder) -> tuple[Customer, str]:
+def _customer_for(order: StoreOrder, lookups: PageLookups) -> tuple[Customer, str]:
     """The customer by rule 4; a document the store sent that is not a valid CPF/CNPJ is left out
     and said on the sale, rather than losing the sale."""
     data = order.customer
-    contact = {
-        "name": data.name,
-        "email": data.email,
-        "business_phone": data.business_phone,
-        "mobile_phone": data.mobile_phone,
-        "origin": Customer.Origin.IMPORT,
-        "origin_integration": integration,
-    }
     if not (data.name or "").strip():
         raise ImportFailure("no_customer_name", _("The order has no customer name."))
+    contacts = {"email": data.email, "business_phone": data.business_phone, "mobile_phone": data.mobile_phone}
     try:
-        customer, _created = find_or_create_customer(document=data.document, **contact)
-        return customer, ""
+        key = lookups.customer_key(name=data.name, document=data.document, email=data.email)
+        attention = ""
     except ValidationError:
-        customer, _created = find_or_create_customer(document="", **contact)
-        return customer, _(
+        key = lookups.customer_key(name=data.name, document="", email=data.email)
+        attention = _(
             "The store sent the document %(document)s, which is not a valid CPF or CNPJ; "
             "the customer was recorded without it."
         ) % {"document": data.document}
+    return lookups.customer(key, **contacts), attention
 
 
-def _product_for(integration: Integration, item: StoreOrderItem) -> Product:
-    """The product this store item was matched to before; else rule 5 (SKU, then description).
-
-    A link made or read here waits in `pending` until this order commits, then serves the page.
-    """
-    key = (item.store_product_id, item.store_variant_id)
-    lookups = current_lookups()
-    if item.store_product_id:
-        known = lookups.pending.get(key) or lookups.links.get(key)
-        if known is not None:
-            return known
-        link = (
-            StoreProductLink.objects.filter(
-                integration=integration,
-                store_product_id=item.store_product_id,
-                store_variant_id=item.store_variant_id,
-            )
-            .select_related("product")
-            .first()
-        )
-        if link is not None:
-            lookups.pending[key] = link.product
-            return link.product
+def _product_for(item: StoreOrderItem, lookups: PageLookups) -> Product:
+    """The product this store item was matched to before; else rule 5 (SKU, then description)."""
+    known = lookups.linked_product(item)
+    if known is not None:
+        return known
     if not (item.description or "").strip():
         raise ImportFailure("no_description", _("An item of the order has no description."))
-    product, _created = catalog_services.find_or_create_product(
-        description=item.description,
-        sku=item.sku,
-        sale_price=item.unit_price.quantize(Decimal("0.01")),
-        origin=Product.Origin.IMPORT,
-        origin_integration=integration,
-    )
-    if item.store_product_id:
-        StoreProductLink.objects.get_or_create(
-            integration=integration,
-            store_product_id=item.store_product_id,
-            store_variant_id=item.store_variant_id,
-            defaults={"product": product},
-        )
-        lookups.pending[key] = product
-    return product
-
-
-def _lock_record(integration: Integration, store_order_id: str, number: str) -> ImportRecord:
-    """The order's record, created if new, row-locked until the transaction ends."""
-    record, _created = ImportRecord.objects.select_for_update().get_or_create(
-        integration=integration,
-        store_order_id=store_order_id,
-        defaults={"store_order_number": number, "status": ImportRecord.Status.FAILED, "reason": "…"},
-    )
-    return record
-
-
-def _finish(
-    record: ImportRecord, order: StoreOrder | None, *, status, code, reason, payload, sale=None
-) -> None:
-    record.status = status
-    record.reason_code = code
-    record.reason = reason
-    record.attempts += 1
-    record.last_attempt_at = timezone.now()
-    if payload is not None:  # a failed fetch keeps what the store sent last time
-        record.payload = _storable(payload)
-    if sale is not None:
-        record.sale = sale
-    if order is not None:
-        record.store_order_number = order.number or record.store_order_number
-        record.placed_at = order.placed_at
-        record.store_updated_at = order.updated_at
-    record.save()
-
-
-def _storable(payload):
-    """The store's payload as the JSON column can keep it; never lose the outcome over its shape."""
-    if payload is None:
-        return {}
-    try:
-        json.dumps(payload, cls=DjangoJSONEncoder)
-    except (TypeError, ValueError):
-        return {"unreadable": repr(payload)[:10_000]}
-    return payload
-
-
-def _record_outcome(integration, *, store_order_id, number, status, code, reason, payload, order=None):
-    """A skipped or failed outcome, in its own transaction. An imported order keeps its record."""
-    with transaction.atomic():
-        record = _lock_record(integration, store_order_id, number)
-        if record.status == ImportRecord.Status.IMPORTED:
-            return record
-        _finish(record, order, status=status, code=code, reason=reason, payload=payload)
-        return record
+    return lookups.product(item)

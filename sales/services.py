@@ -1,11 +1,10 @@
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,15 +53,21 @@ class Installment:
 def allocate_sale_numbers(count: int = 1) -> int:
     """Reserve `count` consecutive sale numbers; returns the first. Call inside a transaction.
 
-    The counter row is locked (PostgreSQL) or written under SQLite's single writer, so numbers
-    are never handed out twice.
+    One UPDATE … RETURNING advances the counter row: it is row-locked (PostgreSQL) or written
+    under SQLite's single writer until the transaction ends, so numbers are never handed out twice.
     """
     if count < 1:
         raise ValueError("count must be at least 1")
-    SaleNumber.objects.get_or_create(pk=1)
-    counter = SaleNumber.objects.select_for_update().get(pk=1)
-    SaleNumber.objects.filter(pk=1).update(last_number=F("last_number") + count)
-    return counter.last_number + 1
+    # Raw SQL because the ORM's update() cannot return the new value; both databases have RETURNING.
+    sql = "UPDATE sales_salenumber SET last_number = last_number + %s WHERE id = 1 RETURNING last_number"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [count])
+        row = cursor.fetchone()
+        if row is None:  # the counter's first use
+            SaleNumber.objects.get_or_create(pk=1)
+            cursor.execute(sql, [count])
+            row = cursor.fetchone()
+    return row[0] - count + 1
 
 
 def items_amount(lines: Iterable) -> Decimal:
@@ -70,47 +75,63 @@ def items_amount(lines: Iterable) -> Decimal:
     return sum((to_cents(line.quantity * line.unit_price) for line in lines), Decimal("0.00"))
 
 
-@transaction.atomic
-def create_sale(
-    *,
-    customer,
-    seller,
-    lines: Sequence[ItemLine],
-    shipping_amount: Decimal = Decimal("0"),
-    discount_amount: Decimal = Decimal("0"),
-    sale_date: date | None = None,
-    payment_method: str = Sale.PaymentMethod.CASH,
-    installments: int = 1,
-    first_due_date: date | None = None,
-    notes: str = "",
-    **store_fields,
-) -> Sale:
-    """A new sale in Revisão pendente, with its items and its total (items + freight − discount).
+@dataclass
+class SaleDraft:
+    """A sale to create: what create_sale takes, held until a batch of sales is written at once.
 
     `store_fields` are the store-import fields: integration, external_id, external_number,
     store_total_amount, attention_reason.
     """
-    if not lines:
-        raise SaleHasNoItems(_("A sale needs at least one item."))
-    sale_date = sale_date or timezone.localdate()
-    items = items_amount(lines)
-    shipping = to_cents(shipping_amount)
-    discount = to_cents(discount_amount)
-    sale = Sale.objects.create(
-        number=allocate_sale_numbers(),
-        customer=customer,
-        seller=seller,
-        sale_date=sale_date,
-        payment_method=payment_method,
-        installments=installments,
-        first_due_date=first_due_date or sale_date,
-        items_amount=items,
-        shipping_amount=shipping,
-        discount_amount=discount,
-        total_amount=items + shipping - discount,
-        notes=notes,
-        **store_fields,
-    )
+
+    customer: object  # customers.Customer (saved, or saved before create_sales runs)
+    seller: object
+    lines: Sequence[ItemLine]
+    shipping_amount: Decimal = Decimal("0")
+    discount_amount: Decimal = Decimal("0")
+    sale_date: date | None = None
+    payment_method: str = Sale.PaymentMethod.CASH
+    installments: int = 1
+    first_due_date: date | None = None
+    notes: str = ""
+    store_fields: dict = field(default_factory=dict)
+
+    def build(self) -> Sale:
+        """The unsaved sale (no number yet), its total computed: items + freight − discount."""
+        if not self.lines:
+            raise SaleHasNoItems(_("A sale needs at least one item."))
+        sale_date = self.sale_date or timezone.localdate()
+        items = items_amount(self.lines)
+        shipping = to_cents(self.shipping_amount)
+        discount = to_cents(self.discount_amount)
+        return Sale(
+            customer=self.customer,
+            seller=self.seller,
+            sale_date=sale_date,
+            payment_method=self.payment_method,
+            installments=self.installments,
+            first_due_date=self.first_due_date or sale_date,
+            items_amount=items,
+            shipping_amount=shipping,
+            discount_amount=discount,
+            total_amount=items + shipping - discount,
+            notes=self.notes,
+            **self.store_fields,
+        )
+
+
+def create_sales(sales: Sequence[Sale], lines: Sequence[Sequence[ItemLine]]) -> list[Sale]:
+    """Write built sales (SaleDraft.build) and their items, numbered consecutively in one go.
+    Call inside a transaction (the numbers, the sales and their items stand or fall together).
+
+    A batch costs the same few statements whatever its size: one counter update, one insert of
+    the sales, one of the items. `lines[i]` are the items of `sales[i]`.
+    """
+    if not sales:
+        return []
+    first = allocate_sale_numbers(len(sales))
+    for offset, sale in enumerate(sales):
+        sale.number = first + offset
+    Sale.objects.bulk_create(sales)
     SaleItem.objects.bulk_create(
         SaleItem(
             sale=sale,
@@ -120,9 +141,23 @@ def create_sale(
             quantity=line.quantity,
             unit_price=line.unit_price,
         )
-        for position, line in enumerate(lines, start=1)
+        for sale, sale_lines in zip(sales, lines, strict=True)
+        for position, line in enumerate(sale_lines, start=1)
     )
-    return sale
+    return list(sales)
+
+
+@transaction.atomic
+def create_sale(**draft) -> Sale:
+    """A new sale in Revisão pendente, with its items and its total (items + freight − discount).
+
+    Takes SaleDraft's fields; `store_fields` (integration, external_id, external_number,
+    store_total_amount, attention_reason) may be given as keywords.
+    """
+    known = set(SaleDraft.__dataclass_fields__)
+    store_fields = {key: draft.pop(key) for key in list(draft) if key not in known}
+    draft = SaleDraft(**draft, store_fields={**draft.pop("store_fields", {}), **store_fields})
+    return create_sales([draft.build()], [draft.lines])[0]
 
 
 def recalculate_totals(sale: Sale) -> Sale:

@@ -17,14 +17,14 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 def _slow_sale_creation(monkeypatch):
     """Hold each sale's transaction open a moment, so the racing worker really waits on it."""
-    real = sales_services.create_sale
+    real = sales_services.create_sales
 
-    def slow(**kwargs):
-        sale = real(**kwargs)
+    def slow(sales, lines):
+        sales = real(sales, lines)
         time.sleep(0.2)
-        return sale
+        return sales
 
-    monkeypatch.setattr(sales_services, "create_sale", slow)
+    monkeypatch.setattr(sales_services, "create_sales", slow)
 
 
 def _busy_store(fake_store, monkeypatch, count=6):

@@ -158,26 +158,30 @@ class Crash(BaseException):
 
 
 def test_a_crash_mid_page_loses_nothing_and_duplicates_nothing(fake_store, monkeypatch):
+    """The worker dies while handling page 2: what is written is whole (every sale has its record),
+    the cursor does not pass the unfinished page, and the next run imports each order once."""
     integration, _store, orders = _store_with_orders(fake_store, 4)
-    real = pipeline.import_fetched
+    real = pipeline.plan_order
     crashing_on = orders[3].store_order_id
 
-    def import_or_crash(integration, fetched):
+    def plan_or_crash(integration, fetched, lookups):
         if fetched.store_order_id == crashing_on:
             raise Crash
-        return real(integration, fetched)
+        return real(integration, fetched, lookups)
 
-    monkeypatch.setattr(pipeline, "import_fetched", import_or_crash)
+    monkeypatch.setattr(pipeline, "plan_order", plan_or_crash)
     with pytest.raises(Crash):
         sync.sync_integration(integration)
     integration.refresh_from_db()
     # Page 2 was half done: the cursor stays after page 1, and the lease is given back.
     assert integration.sync_cursor == orders[1].updated_at and integration.sync_lease_until is None
-    assert Sale.objects.count() == 3
+    assert Sale.objects.count() == ImportRecord.objects.filter(sale__isnull=False).count() >= 2
+    assert set(Sale.objects.values_list("external_id", flat=True)) >= {o.store_order_id for o in orders[:2]}
 
-    monkeypatch.setattr(pipeline, "import_fetched", real)
+    monkeypatch.setattr(pipeline, "plan_order", real)
     sync.sync_integration(integration)
     assert _imported_ids(integration) == [o.store_order_id for o in orders]
+    assert Sale.objects.count() == 4
 
 
 def test_an_integration_switched_off_mid_run_stops_without_moving_the_cursor(fake_store, monkeypatch):

@@ -172,26 +172,28 @@ def test_the_cursor_survives_a_crash_mid_page(integration, sandbox_store, monkey
     monkeypatch.setattr(li_source, "DETAILS_PER_PAGE", 3)
     base = timezone.now() - timedelta(hours=1)
     orders = [sandbox.add_paid_order(sandbox_store, placed_at=base + timedelta(minutes=i)) for i in range(8)]
-    real_import = pipeline.import_fetched
+    real_plan = pipeline.plan_order
     calls = {"n": 0}
 
-    def crash_on_the_fifth(integration_, fetched):
+    def crash_on_the_fifth(integration_, fetched, lookups):
         calls["n"] += 1
         if calls["n"] == 5:
             raise SystemExit("worker killed")
-        return real_import(integration_, fetched)
+        return real_plan(integration_, fetched, lookups)
 
-    monkeypatch.setattr(pipeline, "import_fetched", crash_on_the_fifth)
+    monkeypatch.setattr(pipeline, "plan_order", crash_on_the_fifth)
     with pytest.raises(SystemExit):
         sync_integration(integration)
 
     integration.refresh_from_db()
-    # Only the first page (orders 1-3) was wholly processed; the cursor stands at its last order.
-    assert imported_numbers(integration) == [o.numero for o in orders[:4]]
+    # Only the first page (orders 1-3) was wholly processed; the cursor stands at its last order,
+    # and nothing of the second page is half-written.
+    assert imported_numbers(integration) == [o.numero for o in orders[:3]]
+    assert Sale.objects.filter(integration=integration).count() == 3
     assert integration.sync_cursor == orders[2].data_modificacao
     assert integration.sync_lease_until is None
 
-    monkeypatch.setattr(pipeline, "import_fetched", real_import)
+    monkeypatch.setattr(pipeline, "plan_order", real_plan)
     run = sync_integration(integration)
     assert run.status == ImportRun.Status.DONE
     assert imported_numbers(integration) == [o.numero for o in orders]
