@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, DecimalField, F, Value, When
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -85,15 +85,31 @@ class Shortage:
 
 def find_shortages(lines: Iterable[tuple[Product, Decimal]]) -> list[Shortage]:
     """Every product whose summed quantity exceeds its stock (the same product on two lines adds up)."""
+    lines = list(lines)
+    ids = {product.pk for product, _quantity in lines}
+    stock = dict(Product.objects.filter(pk__in=ids).values_list("pk", "stock_quantity"))
+    return shortages_against(lines, stock)
+
+
+def requested_quantities(lines: Iterable[tuple[Product, Decimal]]) -> dict[int, Decimal]:
+    """{product pk: summed quantity} of a sale's lines."""
     requested: dict[int, Decimal] = defaultdict(Decimal)
-    products: dict[int, Product] = {}
     for product, quantity in lines:
         requested[product.pk] += quantity
-        products[product.pk] = product
-    stock = dict(Product.objects.filter(pk__in=requested).values_list("pk", "stock_quantity"))
+    return requested
+
+
+def shortages_against(lines: Iterable[tuple[Product, Decimal]], stock: dict[int, Decimal]) -> list[Shortage]:
+    """find_shortages against stock the caller already read (and locked), {product pk: quantity}.
+
+    A bulk confirm reads its products' stock once and lowers it in memory sale by sale, so each
+    sale is checked against what the sales before it left.
+    """
+    lines = list(lines)
+    products = {product.pk: product for product, _quantity in lines}
     return [
         Shortage(product=products[pk], requested=quantity, available=stock[pk])
-        for pk, quantity in sorted(requested.items())
+        for pk, quantity in sorted(requested_quantities(lines).items())
         if quantity > stock[pk]
     ]
 
@@ -109,9 +125,21 @@ def record_out(*, sale, user, lines: Iterable[tuple]) -> list[StockMovement]:
     `lines` are (sale_item, product, quantity). Call inside the caller's transaction, after
     lock_products(). The one-out-per-item constraint makes a repeat impossible.
     """
+    return record_sales_out(
+        user=user, lines=((sale, sale_item, product, quantity) for sale_item, product, quantity in lines)
+    )
+
+
+def record_sales_out(*, user, lines: Iterable[tuple]) -> list[StockMovement]:
+    """record_out for many sales at once: `lines` are (sale, sale_item, product, quantity).
+
+    The movements go in with one bulk insert and every product's stock goes down by its summed
+    quantity in one UPDATE (relative, F()), so a chunk of sales costs a few statements, not a few
+    per item. Call inside the caller's transaction, after lock_products().
+    """
     movements = []
     per_product: dict[int, Decimal] = defaultdict(Decimal)
-    for sale_item, product, quantity in lines:
+    for sale, sale_item, product, quantity in lines:
         movements.append(
             StockMovement(
                 product=product,
@@ -124,10 +152,12 @@ def record_out(*, sale, user, lines: Iterable[tuple]) -> list[StockMovement]:
         )
         per_product[product.pk] += quantity
     created = StockMovement.objects.bulk_create(movements)
-    for product_id in sorted(per_product):
-        Product.objects.filter(pk=product_id).update(
-            stock_quantity=F("stock_quantity") - per_product[product_id]
+    if per_product:
+        used = Case(
+            *(When(pk=pk, then=Value(quantity)) for pk, quantity in per_product.items()),
+            output_field=DecimalField(max_digits=14, decimal_places=3),
         )
+        Product.objects.filter(pk__in=per_product).update(stock_quantity=F("stock_quantity") - used)
     return created
 
 
