@@ -1,9 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import prefetch_related_objects
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -18,6 +16,7 @@ from core.widgets import PreloadedAutocompleteSelect
 from customers.models import Customer
 
 from . import selectors, services
+from .changelist import CappedCountPaginator, SaleChangeList
 from .filters import QueueStatusFilter
 from .forms import SaleAdminForm, SaleTermsForm
 from .models import Receivable, Sale, SaleItem
@@ -70,21 +69,6 @@ class SaleItemInline(admin.TabularInline):
         return super().has_change_permission(request, obj) and (obj is None or obj.is_pending)
 
 
-class SaleChangeList(ChangeList):
-    """The sales list in two steps: the page's 50 sales alone, read in the order of an index, then
-    their customers, integrations and flags by primary key.
-
-    Joined into the page's query, the customers (or the flags' subqueries) let SQLite start from
-    the wrong table and sort every filtered sale before keeping 50.
-    """
-
-    def get_results(self, request):
-        super().get_results(request)
-        page = list(self.result_list)
-        prefetch_related_objects(page, "customer", "integration")
-        self.result_list = selectors.attach_review_flags(page)
-
-
 class SaleAdmin(admin.ModelAdmin):
     form = SaleAdminForm
     # Money typed the Brazilian way: 1.234,56.
@@ -107,8 +91,10 @@ class SaleAdmin(admin.ModelAdmin):
     list_select_related = False
     # Shows the search box; get_search_results answers it with indexed lookups (selectors.search_sales).
     search_fields = ["customer__name_key", "=customer__document", "=number", "=external_number"]
-    # A filtered list shows "N results" without a second COUNT(*) over the whole table.
+    # A filtered list shows "N results" without a second COUNT(*) over the whole table, and counts
+    # its own rows only up to CappedCountPaginator.CAP.
     show_full_result_count = False
+    paginator = CappedCountPaginator
     search_help_text = _("Start of the customer's name, CPF/CNPJ, sale number or store order number.")
     # No date_hierarchy: its year links are a SELECT DISTINCT over every filtered sale (seconds at
     # a million); the sale_date filter (today, past 7 days, this month, this year) stays.

@@ -4,6 +4,7 @@ reading every sale: numbers exactly, CPF/CNPJ exactly, customer names by their s
 import pytest
 from django.urls import reverse
 
+from sales import selectors
 from tests.customers.factories import CustomerFactory
 from tests.integrations.factories import IntegrationFactory
 from tests.sales.factories import PendingSaleFactory
@@ -61,3 +62,12 @@ def test_numbers_find_the_sale_number_or_the_store_order_number_exactly(financei
 def test_a_search_keeps_the_status_filter(financeiro_client, maria):
     response = financeiro_client.get(CHANGELIST, {"status": "confirmed", "q": "maria"})
     assert list(response.context["cl"].result_list) == []
+
+
+def test_a_common_start_of_name_finds_the_same_sales(financeiro_client, maria, monkeypatch):
+    # Past COMMON_NAME customers the search walks the list's index instead of the customers' sales.
+    other = PendingSaleFactory(customer=CustomerFactory(name="Maria Costa"))
+    PendingSaleFactory(customer=CustomerFactory(name="Joana Souza"))
+    monkeypatch.setattr(selectors, "COMMON_NAME", 1)
+    assert found(financeiro_client, "maria") == {maria.pk, other.pk}
+    assert found(financeiro_client, "maria da") == {maria.pk}
