@@ -9,7 +9,10 @@ of them from a store integration (with their import records), customers one per 
 Then, as a logged-in manager through Django's test client (no HTTP server), each screen is
 fetched once to warm the caches and `--repeat` times measured: the pending queue, the sales
 list with a filter and each kind of search, a sale's review page, the integrations page and an
-integration's page. `--explain` prints the slowest statement of each screen with its plan.
+integration's page. Each screen prints its queries and median wall time, with the median time
+spent in the database driver and this process's CPU time (on a shared machine, wall time also
+counts the time other processes held the cores). `--explain` prints the slowest statement of
+each screen with its plan.
 """
 
 from __future__ import annotations
@@ -168,6 +171,7 @@ def main() -> None:
             "search: CPF (formatted)": f"{changelist}?status=all&q={documented.formatted_document}",
             "search: sale number": f"{changelist}?status=all&q={args.sales // 2}",
             "search: store order number": f"{changelist}?status=all&q={100_000 + args.sales // 2}",
+            # Store sales are the even-numbered ones and go to odd-numbered customers (bruno, daniel…).
             "filter + search": f"{changelist}?status=confirmed&{store}&q=daniel",
             "review page": f"/admin/sales/sale/{pending.pk}/review/",
             "integrations page (chart)": "/integrations/",
@@ -180,7 +184,7 @@ def main() -> None:
             assert response.status_code == 200, (url, response.status_code)
             if "cl" in (response.context or {}):
                 assert response.context["cl"].result_list, (name, "found nothing")
-            times, statements = [], []
+            times, cpu_times, database_times, statements = [], [], [], []
             for _ in range(args.repeat):
                 statements = []
 
@@ -192,13 +196,15 @@ def main() -> None:
                         statements.append((time.perf_counter() - started, sql, params))
 
                 with connection.execute_wrapper(timed):
-                    started = time.perf_counter()
+                    started, cpu_started = time.perf_counter(), time.process_time()
                     client.get(url)
                     times.append(time.perf_counter() - started)
-            in_database = sum(seconds for seconds, _sql, _params in statements)
+                    cpu_times.append(time.process_time() - cpu_started)
+                database_times.append(sum(seconds for seconds, _sql, _params in statements))
             print(
                 f"{name:32s} {len(statements):3d} queries  median {1000 * statistics.median(times):7.1f} ms"
-                f"  (database {1000 * in_database:6.1f} ms)"
+                f"  (in the database driver {1000 * statistics.median(database_times):6.1f} ms,"
+                f" this process's CPU {1000 * statistics.median(cpu_times):6.1f} ms)"
             )
             if args.explain:
                 seconds, sql, params = max(statements, key=lambda statement: statement[0])

@@ -22,7 +22,8 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list.values("pk")[: self.CAP + 1].count()
+        # Unordered: the database may count along whichever index reaches CAP + 1 first.
+        return self.object_list.order_by().values("pk")[: self.CAP + 1].count()
 
     @property
     def capped(self) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -13,6 +15,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 
 from catalog.models import Product
@@ -47,7 +51,12 @@ def with_review_flags(sales: QuerySet[Sale]) -> QuerySet[Sale]:
     return sales.annotate(
         items_count=Subquery(items.values("n"), output_field=IntegerField()),
         has_imported_product=Exists(imported_product_line),
-        possible_duplicate_customer=Exists(other_customer_same_document.exclude(document="")),
+        # A CASE, so a customer without a document never looks up the (many) others without one.
+        possible_duplicate_customer=Case(
+            When(customer__document="", then=Value(False)),
+            default=Exists(other_customer_same_document),
+            output_field=BooleanField(),
+        ),
     )
 
 
