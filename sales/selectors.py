@@ -118,7 +118,7 @@ def search_sales(sales: QuerySet[Sale], term: str) -> QuerySet[Sale]:
     document = normalise_document(term)
     is_document = len(document) in (11, 14) and document[-2:].isdigit()
     code = term.removeprefix("#").strip()
-    if code.isdigit():
+    if code.isascii() and code.isdigit():
         match = Q(external_number=code)
         if len(code) <= 18:
             match |= Q(number=int(code))
