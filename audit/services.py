@@ -21,9 +21,18 @@ def record_audit(
     entry and one that commits always has one. `changes` is {field: [before, after]}; callers
     must never pass secrets.
     """
+    entry = audit_entry(actor=actor, action=action, obj=obj, changes=changes, note=note)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_entry(
+    *, actor, action: str, obj: models.Model, changes: dict | None = None, note: str = ""
+) -> AuditEntry:
+    """The entry record_audit would write, unsaved, for services that write many at once."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor,
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
@@ -32,6 +41,11 @@ def record_audit(
         changes={key: [_plain(before), _plain(after)] for key, (before, after) in (changes or {}).items()},
         note=note,
     )
+
+
+def record_audits(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+    """Write entries built by audit_entry in one statement, inside the caller's transaction."""
+    return AuditEntry.objects.bulk_create(entries)
 
 
 def diff(before: models.Model, after: models.Model, fields: Iterable[str]) -> dict:

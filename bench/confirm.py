@@ -1,11 +1,12 @@
 """Bulk confirm N pending sales of 3 items each, as the admin action does: sales/s, queries/sale.
 
-    python bench/confirm.py --sales 1000 [--database sqlite|postgres] [--profile]
+    python bench/confirm.py --sales 1000 [--database sqlite|postgres] [--profile] [--show-queries]
 
 On a throw-away test database: N pending sales (3 items, 2 installments, stock check on) are
 generated with bulk inserts, then `sales.services.confirm_sales` (the "Confirmar vendas
-selecionadas" action's service: one transaction per sale, receivables and stock movements)
-confirms them all. Prints the machine, sales/s and queries per sale.
+selecionadas" action's service: a transaction per chunk of sales, bulk inserts of the receivables,
+stock movements and audit entries) confirms them all. Prints the machine, sales/s, queries per
+sale and the time spent in the database driver (`--show-queries`: the slowest statements).
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ def main() -> None:
     parser.add_argument("--sales", type=int, default=1000)
     add_database_argument(parser)
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary of the confirm")
+    parser.add_argument("--show-queries", action="store_true", help="print the 10 slowest statements")
     args = parser.parse_args()
     setup_django(args.database)
 
@@ -93,10 +95,16 @@ def main() -> None:
             profiler = cProfile.Profile()
             profiler.enable()
         queries = []
+
+        def timed(execute, sql, *rest):
+            started = time.perf_counter()
+            try:
+                return execute(sql, *rest)
+            finally:
+                queries.append((time.perf_counter() - started, sql))
+
         began = time.perf_counter()
-        with connection.execute_wrapper(
-            lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)
-        ):
+        with connection.execute_wrapper(timed):
             outcomes = confirm_sales(queryset, clerk)
         elapsed = time.perf_counter() - began
         if profiler is not None:
@@ -111,6 +119,11 @@ def main() -> None:
         print(f"sales: {args.sales} pending, 3 items, 2 installments, stock check on")
         print(f"bulk confirm: {elapsed:.2f} s -> {confirmed / elapsed:.0f} sales/s")
         print(f"queries: {len(queries)} -> {len(queries) / confirmed:.2f} per sale")
+        database_time = sum(seconds for seconds, _sql in queries)
+        print(f"time in the database driver: {database_time:.2f} s of {elapsed:.2f} s")
+        if args.show_queries:
+            for seconds, sql in sorted(queries, reverse=True)[:10]:
+                print(f"{1000 * seconds:8.1f} ms  {sql[:150]}")
         if profiler is not None:
             import pstats
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, DecimalField, F, Q, Value, When
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -134,26 +134,37 @@ class Shortage:
 def find_shortages(lines: Iterable[tuple[Product, Decimal]]) -> list[Shortage]:
     """Every product whose summed quantity exceeds its stock (the same product on two lines adds up)."""
     lines = list(lines)
-    stock = dict(
-        Product.objects.filter(pk__in={product.pk for product, _q in lines}).values_list(
-            "pk", "stock_quantity"
-        )
-    )
+    ids = {product.pk for product, _quantity in lines}
+    stock = dict(Product.objects.filter(pk__in=ids).values_list("pk", "stock_quantity"))
     return shortages_against(lines, stock)
 
 
-def shortages_against(lines: Iterable[tuple[Product, Decimal]], stock: dict) -> list[Shortage]:
-    """find_shortages against stock already read (`stock`: product pk → quantity; a product not
-    in it, or not saved yet, has none)."""
+def _stock_key(product: Product):
+    # A product the import is about to create has no pk and no stock yet: keyed apart.
+    return product.pk if product.pk is not None else ("unsaved", id(product))
+
+
+def requested_quantities(lines: Iterable[tuple[Product, Decimal]]) -> dict:
+    """{product pk: summed quantity} of a sale's lines (an unsaved product keyed apart)."""
     requested: dict = defaultdict(Decimal)
-    products: dict = {}
     for product, quantity in lines:
-        key = product.pk if product.pk is not None else ("unsaved", id(product))
-        requested[key] += quantity
-        products[key] = product
+        requested[_stock_key(product)] += quantity
+    return requested
+
+
+def shortages_against(lines: Iterable[tuple[Product, Decimal]], stock: dict) -> list[Shortage]:
+    """find_shortages against stock the caller already read, {product pk: quantity}; a product not
+    in it, or not saved yet, has none.
+
+    A bulk confirm reads its products' stock once and lowers it in memory sale by sale, so each
+    sale is checked against what the sales before it left; an import page checks each order
+    against the stock read at the start of the page (pending sales reserve nothing).
+    """
+    lines = list(lines)
+    products = {_stock_key(product): product for product, _quantity in lines}
     found = [
         Shortage(product=products[key], requested=quantity, available=stock.get(key, Decimal("0")))
-        for key, quantity in requested.items()
+        for key, quantity in requested_quantities(lines).items()
         if quantity > stock.get(key, Decimal("0"))
     ]
     return sorted(found, key=lambda shortage: (shortage.product.pk is None, shortage.product.pk or 0))
@@ -170,9 +181,21 @@ def record_out(*, sale, user, lines: Iterable[tuple]) -> list[StockMovement]:
     `lines` are (sale_item, product, quantity). Call inside the caller's transaction, after
     lock_products(). The one-out-per-item constraint makes a repeat impossible.
     """
+    return record_sales_out(
+        user=user, lines=((sale, sale_item, product, quantity) for sale_item, product, quantity in lines)
+    )
+
+
+def record_sales_out(*, user, lines: Iterable[tuple]) -> list[StockMovement]:
+    """record_out for many sales at once: `lines` are (sale, sale_item, product, quantity).
+
+    The movements go in with one bulk insert and every product's stock goes down by its summed
+    quantity in one UPDATE (relative, F()), so a chunk of sales costs a few statements, not a few
+    per item. Call inside the caller's transaction, after lock_products().
+    """
     movements = []
     per_product: dict[int, Decimal] = defaultdict(Decimal)
-    for sale_item, product, quantity in lines:
+    for sale, sale_item, product, quantity in lines:
         movements.append(
             StockMovement(
                 product=product,
@@ -185,10 +208,12 @@ def record_out(*, sale, user, lines: Iterable[tuple]) -> list[StockMovement]:
         )
         per_product[product.pk] += quantity
     created = StockMovement.objects.bulk_create(movements)
-    for product_id in sorted(per_product):
-        Product.objects.filter(pk=product_id).update(
-            stock_quantity=F("stock_quantity") - per_product[product_id]
+    if per_product:
+        used = Case(
+            *(When(pk=pk, then=Value(quantity)) for pk, quantity in per_product.items()),
+            output_field=DecimalField(max_digits=14, decimal_places=3),
         )
+        Product.objects.filter(pk__in=per_product).update(stock_quantity=F("stock_quantity") - used)
     return created
 
 

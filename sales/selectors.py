@@ -7,23 +7,41 @@ from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import history
 from catalog.models import Product
 from core.templatetags.money import brl
-from customers.models import Customer
+from customers.documents import normalise_document
+from customers.models import Customer, normalise_name
 
 from .models import Sale, SaleItem
 
-# The queue is worked oldest first, so no paid order waits behind newer ones.
+# The queue is worked oldest first, so no paid order waits behind newer ones; served by the
+# (status, sale_date, number) index. Every other list is newest first, served by (sale_date, number).
 QUEUE_ORDERING = ("sale_date", "number")
+LIST_ORDERING = ("-sale_date", "-number")
 
 
 def with_review_flags(sales: QuerySet[Sale]) -> QuerySet[Sale]:
-    """Annotate what a clerk scans in the queue, in the list's single query (no query per row):
+    """Annotate what a clerk scans in the queue, in one query (no query per row):
 
     - `items_count`: how many lines the sale has;
     - `has_imported_product`: a line's product was created by a store import (maybe a duplicate
@@ -38,11 +56,38 @@ def with_review_flags(sales: QuerySet[Sale]) -> QuerySet[Sale]:
     imported_product_line = SaleItem.objects.filter(
         sale=OuterRef("pk"), product__origin=Product.Origin.IMPORT
     )
+    items = SaleItem.objects.filter(sale=OuterRef("pk")).order_by().values("sale").annotate(n=Count("pk"))
     return sales.annotate(
-        items_count=Count("items", distinct=True),
+        items_count=Subquery(items.values("n"), output_field=IntegerField()),
         has_imported_product=Exists(imported_product_line),
-        possible_duplicate_customer=Exists(other_customer_same_document.exclude(document="")),
+        # A CASE, so a customer without a document never looks up the (many) others without one.
+        possible_duplicate_customer=Case(
+            When(customer__document="", then=Value(False)),
+            default=Exists(other_customer_same_document),
+            output_field=BooleanField(),
+        ),
     )
+
+
+REVIEW_FLAGS = ("items_count", "has_imported_product", "possible_duplicate_customer")
+
+
+def attach_review_flags(sales: list[Sale]) -> list[Sale]:
+    """with_review_flags for a page of sales already read, in one query over their primary keys.
+
+    The list pages first read their 50 rows in index order, then flag just those: annotating the
+    list's own query would make SQLite compute the flags of every filtered sale before sorting.
+    """
+    flags = {
+        pk: values
+        for pk, *values in with_review_flags(Sale.objects.filter(pk__in=[sale.pk for sale in sales]))
+        .order_by()
+        .values_list("pk", *REVIEW_FLAGS)
+    }
+    for sale in sales:
+        for name, value in zip(REVIEW_FLAGS, flags[sale.pk], strict=True):
+            setattr(sale, name, value)
+    return sales
 
 
 def next_pending_sale(after: Sale) -> Sale | None:
@@ -123,3 +168,50 @@ def _change_value(key: str, value, users: dict[int, str]) -> str:
     if field.get_internal_type() == "DateField":
         return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
     return str(value)
+
+
+def search_sales(sales: QuerySet[Sale], term: str) -> QuerySet[Sale]:
+    """The sales list's search box, each kind of term answered by an index (no scan of the sales):
+
+    - digits (a leading # allowed): the sale number, the store's order number, and, when it has
+      the length of a CPF (11) or CNPJ (14), the customers with that document;
+    - a CPF/CNPJ typed with dots, dashes and slashes (or an alphanumeric CNPJ): that document;
+    - anything else: customers whose name *starts with* the term (case and extra spaces ignored),
+      e.g. "maria si" finds "Maria Silva". A match in the middle of a name ("silva") would need
+      reading every customer's name (LIKE '%…%' has no btree index on either database; a trigram
+      index is PostgreSQL-only), so it is left out.
+    """
+    term = " ".join(term.split())
+    if not term:
+        return sales
+    document = normalise_document(term)
+    is_document = len(document) in (11, 14) and document[-2:].isdigit()
+    code = term.removeprefix("#").strip()
+    if code.isascii() and code.isdigit():
+        match = Q(external_number=code)
+        if len(code) <= 18:
+            match |= Q(number=int(code))
+        if is_document:
+            match |= Q(customer_id__in=_customers_with_document(document))
+        return sales.filter(match)
+    if is_document:
+        return sales.filter(customer_id__in=_customers_with_document(document))
+    named = Customer.objects.filter(name_key__startswith=normalise_name(term))
+    if named[:COMMON_NAME].count() < COMMON_NAME:
+        # A rare start: read those customers' few sales through the customer index, then sort them.
+        return sales.filter(customer_id__in=named.values("pk"))
+    # A common start ("maria"): its sales are everywhere, so walking the list's own ordering index
+    # and keeping each sale whose customer matches fills a page long before collecting and sorting
+    # all of theirs would. `customer_id + 0` keeps both planners off the customer index.
+    customer = ExpressionWrapper(F("customer_id") + 0, output_field=BigIntegerField())
+    return sales.alias(customer_key=customer).filter(customer_key__in=named.values("pk"))
+
+
+# How many customers a name's start must match to count as common (see search_sales).
+COMMON_NAME = 200
+
+
+def _customers_with_document(document: str) -> list[int]:
+    # A list, not a subquery: inside an OR with the sales' own columns, PostgreSQL can then use an
+    # index for each branch (a bitmap OR) instead of filtering every sale through a subplan.
+    return list(Customer.objects.filter(document=document).values_list("pk", flat=True)[:100])

@@ -58,14 +58,15 @@ def sale(financeiro):
     )
 
 
-def test_changelist_lists_the_pending_queue_first(financeiro_client, financeiro):
-    confirmed = PendingSaleFactory()
+def test_changelist_of_all_sales_lists_the_newest_first(financeiro_client, financeiro):
+    older = PendingSaleFactory(sale_date=date(2026, 11, 2))
+    confirmed = PendingSaleFactory(sale_date=date(2026, 11, 20))
     confirm_sale(confirmed, financeiro)
-    pending = PendingSaleFactory()
+    same_day_later = PendingSaleFactory(sale_date=date(2026, 11, 20))
     response = financeiro_client.get(CHANGELIST, {"status": "all"})
     assert response.status_code == 200
     listed = list(response.context["cl"].result_list)
-    assert [s.pk for s in listed] == [pending.pk, confirmed.pk]
+    assert [s.pk for s in listed] == [same_day_later.pk, confirmed.pk, older.pk]
     assert "Revisão pendente" in response.content.decode()
 
 
