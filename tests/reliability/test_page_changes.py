@@ -68,27 +68,35 @@ def li_paid(store) -> dict[str, object]:
     return {str(order.numero): order.data_modificacao for order in orders}
 
 
-@pytest.mark.parametrize("change", LiStore.PageChange.values)
-def test_loja_integrada_listing_that_shifts_between_pages(li_store, change):
-    integration, store = li_store
-    li_sandbox.change_between_pages(store, change)
-
+def assert_a_shifting_listing_is_recovered(integration, store, change, paid_orders, late_order_change):
+    """Import through a listing that changes between two page reads, then recover: every paid
+    order imported exactly once, the books consistent, the cursor never past an unread order."""
     during = sync_integration(integration)
 
     store.refresh_from_db()
     assert store.page_change == "", "the change must have happened during the run"
     assert during.status == ImportRun.Status.DONE, during.error
     assert_books_consistent()
-    assert_cursor_not_past_an_unprocessed_order(integration, li_paid(store))
+    assert_cursor_not_past_an_unprocessed_order(integration, paid_orders(store))
 
     after = sync_integration(integration)
     again = sync_integration(integration)
 
     assert (after.status, again.status) == (ImportRun.Status.DONE, ImportRun.Status.DONE), after.error
-    expected = li_paid(store)
-    assert len(expected) == PAID_ORDERS + (change == LiStore.PageChange.LATE_PAID_ORDER)
+    expected = paid_orders(store)
+    assert len(expected) == PAID_ORDERS + (change == late_order_change)
     assert_imported_exactly_once(integration, expected)
     assert_books_consistent()
+
+
+@pytest.mark.parametrize("change", LiStore.PageChange.values)
+def test_loja_integrada_listing_that_shifts_between_pages(li_store, change):
+    integration, store = li_store
+    li_sandbox.change_between_pages(store, change)
+
+    assert_a_shifting_listing_is_recovered(
+        integration, store, change, li_paid, LiStore.PageChange.LATE_PAID_ORDER
+    )
     integration.refresh_from_db()
     assert integration.connection_status == Integration.ConnectionStatus.CONNECTED
 
@@ -120,19 +128,6 @@ def test_nuvemshop_listing_that_shifts_between_pages(ns_store, change):
     integration, store = ns_store
     ns_sandbox.change_between_pages(store, change)
 
-    during = sync_integration(integration)
-
-    store.refresh_from_db()
-    assert store.page_change == "", "the change must have happened during the run"
-    assert during.status == ImportRun.Status.DONE, during.error
-    assert_books_consistent()
-    assert_cursor_not_past_an_unprocessed_order(integration, ns_paid_once(store))
-
-    after = sync_integration(integration)
-    again = sync_integration(integration)
-
-    assert (after.status, again.status) == (ImportRun.Status.DONE, ImportRun.Status.DONE), after.error
-    expected = ns_paid_once(store)
-    assert len(expected) == PAID_ORDERS + (change == NsStore.PageChange.LATE_PAID_ORDER)
-    assert_imported_exactly_once(integration, expected)
-    assert_books_consistent()
+    assert_a_shifting_listing_is_recovered(
+        integration, store, change, ns_paid_once, NsStore.PageChange.LATE_PAID_ORDER
+    )

@@ -6,8 +6,6 @@ import pytest
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
-from tests.core.factories import UserFactory
-
 pytestmark = pytest.mark.django_db
 
 
@@ -19,17 +17,6 @@ def changelists():
         except NoReverseMatch:
             continue
         yield model, url
-
-
-@pytest.fixture
-def users(financeiro, gestor, django_user_model):
-    return {
-        "anonymous": None,
-        "no_role": UserFactory(username="staff-sem-papel", is_staff=True),
-        "financeiro": financeiro,
-        "gestor": gestor,
-        "superuser": django_user_model.objects.create_superuser("root", "root@example.com", "x"),
-    }
 
 
 def test_each_admin_list_opens_only_for_the_roles_that_may_see_it(client, users):

@@ -26,7 +26,6 @@ from integrations.models import ImportRecord, ImportRun, Integration
 from sales import services as sale_services
 from sales.services import ItemLine
 from tests.catalog.factories import ProductFactory
-from tests.core.factories import UserFactory
 from tests.customers.factories import CustomerFactory
 from tests.integrations.factories import IntegrationFactory
 from tests.sales.factories import PendingSaleFactory
@@ -34,17 +33,6 @@ from tests.sales.factories import PendingSaleFactory
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "no_role", "financeiro", "gestor", "superuser"]
-
-
-@pytest.fixture
-def users(financeiro, gestor, django_user_model):
-    return {
-        "anonymous": None,
-        "no_role": UserFactory(username="staff-sem-papel", is_staff=True),
-        "financeiro": financeiro,
-        "gestor": gestor,
-        "superuser": django_user_model.objects.create_superuser("root", "root@example.com", "x"),
-    }
 
 
 @pytest.fixture
