@@ -44,9 +44,10 @@ class AuditEntryAdmin(ReadOnlyModelAdmin):
     """Read-only: the trail is shown, never edited, added or deleted."""
 
     list_display = ["created_at", "actor", "action", "object_repr"]
-    list_filter = ["action", "content_type"]
+    list_filter = ["action", "content_type", "created_at"]
     search_fields = ["object_repr", "actor__username", "note"]
-    date_hierarchy = "created_at"
+    # No date_hierarchy, as on the sales list: its year links read the whole trail.
+    show_full_result_count = False
     list_select_related = ["actor", "content_type"]
     readonly_fields = [
         "created_at",

@@ -91,7 +91,8 @@ class StockMovementAdmin(admin.ModelAdmin):
     list_select_related = ["product", "sale", "created_by"]
     search_fields = ["product__description", "=product__sku", "=sale__number"]
     autocomplete_fields = ["product"]
-    date_hierarchy = "created_at"
+    # No date_hierarchy, as on the sales list: its year links read every movement.
+    show_full_result_count = False
 
     @admin.display(description=_("quantity"), ordering="quantity")
     def signed_quantity(self, movement):

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -102,3 +104,22 @@ def test_sale_change_page_queries_do_not_grow_with_items(financeiro_client):
     few = queries_for(financeiro_client, reverse("admin:sales_sale_change", args=[sale_with(3).pk]))
     many = queries_for(financeiro_client, reverse("admin:sales_sale_change", args=[sale_with(30).pk]))
     assert many == few
+
+
+@pytest.mark.parametrize(
+    "model_path",
+    [
+        "sales.Sale",
+        "sales.Receivable",
+        "catalog.StockMovement",
+        "audit.AuditEntry",
+        "integrations.ImportRecord",
+        "integrations.ImportRun",
+    ],
+)
+def test_lists_of_tables_that_grow_without_bound_never_read_the_whole_table(model_path):
+    """No date drill-down (its year links are a SELECT DISTINCT over every row) and no count of the
+    whole table beside a filtered one, on the lists that grow with every sale."""
+    model_admin = admin.site._registry[apps.get_model(model_path)]
+    assert model_admin.date_hierarchy is None
+    assert model_admin.show_full_result_count is False
