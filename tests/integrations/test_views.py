@@ -168,6 +168,18 @@ def test_the_import_log_lists_failed_and_skipped_orders_with_filters(gestor_clie
     assert "Tentar novamente" in html and "Filtrar" in html and "Todas as integrações" in html
 
 
+def test_the_import_log_writes_ids_as_plain_numbers_past_a_thousand(gestor_client):
+    """pt-BR groups thousands (12.345): an id written into a form or link must not be, or *Tentar
+    novamente* and the integration filter post ids the server cannot read."""
+    integration = IntegrationFactory(pk=54321)
+    _record(integration, "failed", "loja fora do ar", pk=12345)
+
+    html = gestor_client.get(reverse("integrations:import_log"), {"integration": 54321}).content.decode()
+
+    assert 'value="12345"' in html and 'value="54321"' in html
+    assert "12.345" not in html and "54.321" not in html
+
+
 def test_retry_one_order_from_the_log(gestor_client, fake_store):
     integration = IntegrationFactory()
     (order,) = _orders_in_store(fake_store, integration)

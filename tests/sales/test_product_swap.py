@@ -19,7 +19,7 @@ from integrations.loja_integrada.mapper import product_id as li_product_id
 from integrations.models import StoreProductLink
 from integrations.nuvemshop.mapper import map_order
 from integrations.pipeline import import_order
-from sales.models import Sale
+from sales.models import Sale, SaleItem
 from sales.services import ItemLine, SaleNotPending, confirm_sale, replace_item_product
 from tests.catalog.factories import ProductFactory
 from tests.integrations.factories import IntegrationFactory
@@ -308,3 +308,17 @@ def test_picking_the_product_the_line_already_has_says_nothing_changed(financeir
     assert "já é Gorro de lã; nada foi alterado." in response.content.decode()
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.SALE_ITEM_PRODUCT_CHANGED).exists()
     assert 'name="_remove_product"' not in response.content.decode()
+
+
+def test_ids_in_the_review_forms_are_plain_numbers_past_a_thousand(financeiro_client, imported):
+    """pt-BR groups thousands (23.456): an id written into a form must not be, or the clerk's
+    *Trocar* / *Remover produto* posts an id the server cannot read (seen once ids passed 999)."""
+    line = imported.items.get(position=1)
+    SaleItem.objects.filter(pk=line.pk).update(id=23456)
+    unused = ProductFactory(pk=34567, origin=Product.Origin.IMPORT)
+
+    html = financeiro_client.get(f"{review_url(imported)}?replaced={unused.pk}").content.decode()
+
+    assert 'name="item" value="23456"' in html
+    assert 'name="product" value="34567"' in html
+    assert "23.456" not in html and "34.567" not in html
