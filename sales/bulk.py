@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from . import services
+from . import confirmation
 from .models import BulkConfirmation, Sale
 
 logger = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def run_bulk_confirmation(batch_id: int) -> BulkConfirmation | None:
 
 def _confirm_chunk(batch: BulkConfirmation, ids: list[int]) -> None:
     found = Sale.objects.in_bulk(ids)
-    outcomes = services.confirm_sales([found[pk] for pk in ids if pk in found], batch.requested_by)
+    outcomes = confirmation.confirm_sales([found[pk] for pk in ids if pk in found], batch.requested_by)
     failures = [
         {"sale": outcome.sale.pk, "number": outcome.sale.number, "reason": outcome.message}
         for outcome in outcomes

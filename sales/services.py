@@ -1,16 +1,14 @@
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from itertools import islice
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import Action, audit_entry, diff, record_audit, record_audits
+from audit.services import Action, diff, record_audit
 from catalog import services as catalog_services
 from catalog.models import Product
 from catalog.services import Shortage, product_label
@@ -189,7 +187,7 @@ def save_sale_changes(sale: Sale, fields: Iterable[str], *, by=None) -> Sale:
     """
     with transaction.atomic():
         locked = Sale.objects.select_for_update().get(pk=sale.pk)
-        _ensure_pending(locked)
+        ensure_pending(locked)
         sale.items_amount = locked.items_amount
         refresh_total(sale)
         saved = [*fields, "shipping_amount", "discount_amount", "total_amount"]
@@ -214,7 +212,7 @@ def update_sale_terms(
         raise SaleError(_("Unknown payment method: %(method)s.") % {"method": payment_method})
     with transaction.atomic():
         locked = Sale.objects.select_for_update().get(pk=sale.pk)
-        _ensure_pending(locked)
+        ensure_pending(locked)
         before = Sale(
             payment_method=locked.payment_method,
             installments=locked.installments,
@@ -232,13 +230,6 @@ def update_sale_terms(
         if changes:
             record_audit(actor=by, action=Action.SALE_TERMS_CHANGED, obj=locked, changes=changes)
     return locked
-
-
-def confirm_sale_with_terms(sale: Sale, user, **terms) -> Sale:
-    """The review page's "Confirmar venda": save the clerk's terms and confirm, or change nothing."""
-    with transaction.atomic():
-        update_sale_terms(sale, **terms, by=user)
-        return confirm_sale(sale, user)
 
 
 @dataclass(frozen=True)
@@ -259,7 +250,7 @@ def replace_item_product(item: SaleItem, product: Product, *, by=None) -> Produc
     """
     with transaction.atomic():
         locked = Sale.objects.select_for_update().get(pk=item.sale_id)
-        _ensure_pending(locked)
+        ensure_pending(locked)
         current = SaleItem.objects.select_related("product").get(pk=item.pk, sale=locked)
         previous = current.product
         if previous.pk == product.pk:
@@ -276,7 +267,7 @@ def replace_item_product(item: SaleItem, product: Product, *, by=None) -> Produc
     return ProductSwap(item=current, previous=previous, store_links_moved=moved)
 
 
-def _ensure_pending(locked: Sale) -> None:
+def ensure_pending(locked: Sale) -> None:
     if locked.status != Sale.Status.REVIEW_PENDING:
         raise SaleNotPending(
             _("Sale %(number)s is not pending review (it is %(status)s); nothing was changed.")
@@ -314,7 +305,7 @@ def confirm_sale(sale: Sale, user) -> Sale:
     """
     with transaction.atomic():
         locked = Sale.objects.select_for_update().get(pk=sale.pk)
-        _ensure_pending(locked)
+        ensure_pending(locked)
         items = list(locked.items.select_related("product").order_by("position", "pk"))
         if not items:
             raise SaleHasNoItems(_("Sale %(number)s has no items.") % {"number": locked.number})
@@ -348,119 +339,11 @@ def confirm_sale(sale: Sale, user) -> Sale:
     return locked
 
 
-@dataclass(frozen=True)
-class ConfirmOutcome:
-    sale: Sale
-    confirmed: bool
-    message: str
-
-
-# Sales confirmed per transaction by confirm_sales: large enough that the per-statement cost is
-# spread thin, small enough that the locks it holds are short and a progress page moves.
-CONFIRM_CHUNK = 200
-
-
-def confirm_sales(sales: Iterable[Sale], user) -> list[ConfirmOutcome]:
-    """Confirm many sales, in order, with confirm_sale's rules; one refusal does not stop the others.
-
-    Works a chunk at a time (one transaction each): the chunk's sales are locked, their items
-    and products read once, and each sale checked in turn against the stock the sales before it
-    left, so a sale short of stock is refused alone, with confirm_sale's message, and the next
-    ones still confirm. Receivables, stock movements and audit entries are inserted in bulk and
-    each product's stock goes down once per chunk.
-    """
-    outcomes = []
-    pending = iter(sales)
-    while chunk := list(islice(pending, CONFIRM_CHUNK)):
-        outcomes.extend(_confirm_chunk(chunk, user))
-    return outcomes
-
-
-@transaction.atomic
-def _confirm_chunk(sales: list[Sale], user) -> list[ConfirmOutcome]:
-    # Sales then products, each in primary-key order, as confirm_sale locks them: no crosswise wait.
-    locked = Sale.objects.select_for_update().filter(pk__in={sale.pk for sale in sales}).order_by("pk")
-    locked = {sale.pk: sale for sale in locked}
-    items_of = defaultdict(list)
-    pending_ids = [pk for pk, sale in locked.items() if sale.is_pending]
-    for item in SaleItem.objects.filter(sale_id__in=pending_ids).order_by("sale_id", "position", "pk"):
-        items_of[item.sale_id].append(item)
-    products = {
-        product.pk: product
-        for product in catalog_services.lock_products(
-            item.product_id for items in items_of.values() for item in items
-        )
-    }
-    stock = {pk: product.stock_quantity for pk, product in products.items()}
-    check_stock = catalog_services.stock_check_enabled() if products else False
-
-    outcomes, confirmed, receivables, out_lines = [], [], [], []
-    now = timezone.now()
-    for sale in sales:
-        if sale.pk not in locked:
-            raise Sale.DoesNotExist(f"Sale pk={sale.pk} does not exist.")
-        current = locked[sale.pk]
-        items = items_of[current.pk]
-        try:
-            _ensure_pending(current)
-            if not items:
-                raise SaleHasNoItems(_("Sale %(number)s has no items.") % {"number": current.number})
-            lines = [(products[item.product_id], item.quantity) for item in items]
-            if check_stock:
-                shortages = catalog_services.shortages_against(lines, stock)
-                if shortages:
-                    raise InsufficientStock(shortages)
-        except SaleError as error:
-            outcomes.append(ConfirmOutcome(sale=sale, confirmed=False, message=str(error)))
-            continue
-        for product_id, quantity in catalog_services.requested_quantities(lines).items():
-            stock[product_id] -= quantity
-
-        total = items_amount(items)
-        if total != current.items_amount:
-            # As recalculate_totals: the receivables are for the items as they are now.
-            current.items_amount = total
-            current.total_amount = total + current.shipping_amount - current.discount_amount
-            Sale.objects.filter(pk=current.pk).update(
-                items_amount=current.items_amount, total_amount=current.total_amount
-            )
-        if current.total_amount > 0:
-            plan = installment_plan(current.total_amount, current.installments, current.first_due_date)
-            receivables.extend(
-                Receivable(sale=current, number=part.number, due_date=part.due_date, amount=part.amount)
-                for part in plan
-            )
-        out_lines.extend((current, item, products[item.product_id], item.quantity) for item in items)
-        current.status = Sale.Status.CONFIRMED
-        current.confirmed_by = user
-        current.confirmed_at = current.updated_at = now
-        confirmed.append(current)
-        message = _("Sale %(number)s confirmed.") % {"number": current.number}
-        outcomes.append(ConfirmOutcome(sale=current, confirmed=True, message=message))
-
-    if confirmed:
-        Receivable.objects.bulk_create(receivables)
-        catalog_services.record_sales_out(user=user, lines=out_lines)
-        Sale.objects.filter(pk__in=[sale.pk for sale in confirmed]).update(
-            status=Sale.Status.CONFIRMED, confirmed_by=user, confirmed_at=now, updated_at=now
-        )
-        record_audits(
-            audit_entry(
-                actor=user,
-                action=Action.SALE_CONFIRMED,
-                obj=sale,
-                changes={"status": (Sale.Status.REVIEW_PENDING, Sale.Status.CONFIRMED)},
-            )
-            for sale in confirmed
-        )
-    return outcomes
-
-
 def cancel_sale(sale: Sale, user, reason: str = "") -> Sale:
     """Cancel a sale still pending review. A confirmed sale has books behind it: not here."""
     with transaction.atomic():
         locked = Sale.objects.select_for_update().get(pk=sale.pk)
-        _ensure_pending(locked)
+        ensure_pending(locked)
         locked.status = Sale.Status.CANCELLED
         locked.cancelled_by = user
         locked.cancelled_at = timezone.now()

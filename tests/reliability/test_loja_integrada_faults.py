@@ -11,7 +11,7 @@ from integrations.loja_integrada.sandbox import store as sandbox
 from integrations.loja_integrada.sandbox.models import SandboxStore
 from integrations.models import ImportRecord, ImportRun, Integration
 from integrations.sync import sync_integration
-from sales import services as sale_services
+from sales import confirmation
 from sales.models import Sale
 from tests.integrations.factories import IntegrationFactory
 from tests.invariants import assert_books_consistent
@@ -115,7 +115,7 @@ def test_confirming_everything_after_the_faults_keeps_the_books(store_with_order
     sync_integration(integration)
     sandbox.set_faults(store, None)
     sync_integration(integration)
-    outcomes = sale_services.confirm_sales(
+    outcomes = confirmation.confirm_sales(
         Sale.objects.filter(integration=integration).order_by("pk"), financeiro
     )
     assert all(outcome.confirmed for outcome in outcomes) and len(outcomes) == PAID_ORDERS

@@ -84,14 +84,14 @@ def test_chunks_are_counted_as_they_go_and_failures_keep_their_reason(financeiro
         ]
     )
     seen = []
-    confirm_sales = bulk.services.confirm_sales
+    confirm_sales = bulk.confirmation.confirm_sales
 
     def watching(sales, user):
         # The counts the page shows while this chunk runs.
         seen.append(BulkConfirmation.objects.values_list("processed", "confirmed", "failed").get())
         return confirm_sales(sales, user)
 
-    monkeypatch.setattr(bulk.services, "confirm_sales", watching)
+    monkeypatch.setattr(bulk.confirmation, "confirm_sales", watching)
     batch = BulkConfirmation.objects.create(
         requested_by=financeiro, sale_ids=[*(s.pk for s in fine), short.pk], total=4, language="pt-br"
     )

@@ -9,16 +9,10 @@ from audit.models import AuditEntry
 from audit.services import history
 from catalog.models import StockMovement, StockSettings
 from catalog.services import record_in
-from sales import services as sales_services
+from sales import confirmation
+from sales.confirmation import confirm_sales
 from sales.models import Receivable, Sale
-from sales.services import (
-    InsufficientStock,
-    ItemLine,
-    SaleNotPending,
-    confirm_sale,
-    confirm_sales,
-    installment_plan,
-)
+from sales.services import InsufficientStock, ItemLine, SaleNotPending, confirm_sale, installment_plan
 from tests.catalog.factories import ProductFactory
 from tests.sales.factories import PendingSaleFactory
 
@@ -135,7 +129,7 @@ def test_bulk_confirm_checks_each_sale_against_the_stock_the_earlier_ones_left(f
 
 
 def test_bulk_confirm_carries_the_stock_from_one_chunk_to_the_next(financeiro, monkeypatch):
-    monkeypatch.setattr(sales_services, "CONFIRM_CHUNK", 2)
+    monkeypatch.setattr(confirmation, "CONFIRM_CHUNK", 2)
     StockSettings.objects.update_or_create(pk=1, defaults={"check_stock_on_sale": True})
     coat = stocked_product(3)
     sales = [pending_sale_of(coat, 1) for _ in range(5)]
