@@ -2,8 +2,9 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .documents import document_search_term, normalise_document
+from .documents import normalise_document
 from .models import Customer, normalise_name
+from .selectors import search_customers
 
 
 class CustomerForm(forms.ModelForm):
@@ -32,7 +33,11 @@ class CustomerAdmin(admin.ModelAdmin):
     form = CustomerForm
     list_display = ["name", "formatted_document", "document_kind", "email", "mobile_phone", "origin"]
     list_filter = ["document_kind", "origin", "origin_integration"]
-    search_fields = ["name", "document", "email"]
+    # Shows the search box; get_search_results answers it with indexed lookups (search_customers).
+    search_fields = ["name_key", "=document", "=email"]
+    search_help_text = _("Start of the name, CPF/CNPJ or e-mail.")
+    # Counting every customer for "N total" is a scan of the table on each page.
+    show_full_result_count = False
     readonly_fields = ["document_kind", "origin", "origin_integration", "created_at", "updated_at"]
 
     @admin.display(description=_("CPF/CNPJ"), ordering="document")
@@ -40,8 +45,8 @@ class CustomerAdmin(admin.ModelAdmin):
         return customer.formatted_document
 
     def get_search_results(self, request, queryset, search_term):
-        """A CPF/CNPJ typed with dots and dashes finds the customer (documents are stored bare)."""
-        return super().get_search_results(request, queryset, document_search_term(search_term))
+        """CPF/CNPJ (bare or formatted), e-mail, or the start of the name: see search_customers."""
+        return search_customers(queryset, search_term), False
 
     def has_delete_permission(self, request, obj=None):
         # Sales point at customers; a customer is never deleted from the admin.

@@ -45,9 +45,11 @@ def format_document(value: str) -> str:
     return value
 
 
-def document_search_term(term: str) -> str:
-    """An admin search typed as a formatted CPF/CNPJ ("529.982.247-25") becomes the stored form."""
+def searched_document(term: str) -> str:
+    """The stored form of a search typed as a CPF/CNPJ, bare or with dots, dashes and slashes
+    ("529.982.247-25" → "52998224725"), or "" when the term is not one (wrong length, or the
+    last two characters, a CNPJ's check digits, are not digits)."""
     document = normalise_document(term)
     if len(document) in (11, 14) and document[-2:].isdigit():
         return document
-    return term
+    return ""

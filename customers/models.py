@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from .documents import CNPJ, CPF, document_kind, format_document, normalise_document
@@ -47,7 +48,11 @@ class Customer(models.Model):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["document"], name="customer_document_idx")]
+        indexes = [
+            models.Index(fields=["document"], name="customer_document_idx"),
+            # The customers list's search by e-mail, in any case (customers.selectors).
+            models.Index(Lower("email"), name="customer_email_lower_idx"),
+        ]
         constraints = [
             # The matching rule (same name AND same document → same customer) as a key, so two
             # imports racing for the same new customer create it once.

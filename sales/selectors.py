@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from audit.services import history
 from catalog.models import Product
 from core.templatetags.money import brl
-from customers.documents import normalise_document
+from customers.documents import searched_document
 from customers.models import Customer, normalise_name
 
 from .models import Sale, SaleItem
@@ -184,8 +184,8 @@ def search_sales(sales: QuerySet[Sale], term: str) -> QuerySet[Sale]:
     term = " ".join(term.split())
     if not term:
         return sales
-    document = normalise_document(term)
-    is_document = len(document) in (11, 14) and document[-2:].isdigit()
+    document = searched_document(term)
+    is_document = bool(document)
     code = term.removeprefix("#").strip()
     if code.isascii() and code.isdigit():
         match = Q(external_number=code)
