@@ -283,12 +283,13 @@ def test_buttons_refuse_get_and_the_webhook_refuses_everyone_without_a_signature
 
 def test_sandbox_pages_as_the_demo_mounts_them(client, users, count):
     """The fake stores' side (never mounted in production: settings refuse STORE_SANDBOXES). The
-    Loja Integrada control page is for staff; the Nuvemshop store pages play the merchant's side,
-    open like the real store's; both APIs refuse a call without the store's key."""
+    control pages of both sandboxes (which create orders and send webhooks) are for staff; the
+    Nuvemshop install page plays the merchant's side, open like the real store's; both APIs refuse
+    a call without the store's key."""
     pages = [
         ("get", reverse("loja_integrada_sandbox:index"), "staff"),
         ("post", reverse("loja_integrada_sandbox:create_store"), "staff"),
-        ("get", reverse("nuvemshop_sandbox:home"), "anyone"),
+        ("get", reverse("nuvemshop_sandbox:home"), "staff"),
         ("get", reverse("nuvemshop_sandbox:authorize", args=["4321"]), "anyone"),
         ("get", reverse("loja_integrada_sandbox:order_search"), "key"),
         ("get", "/sandbox/nuvemshop/v1/817495/orders", "key"),

@@ -7,6 +7,7 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,9 +40,17 @@ def authorize(request, app_id: str):
     return HttpResponseRedirect(_callback_url(code=services.issue_code(store), state=state))
 
 
+# --- the demo's control panel ----------------------------------------------------------------------
+@staff_member_required
 @require_http_methods(["GET", "POST"])
 def home(request):
-    """The sandbox's control panel: stores, orders, and the merchant's actions on them."""
+    """The sandbox's control panel: stores, orders, and the merchant's actions on them.
+
+    Staff only, like the Loja Integrada sandbox: its buttons create orders, mark them paid and
+    send signed webhooks into Ponte. The store's own pages and endpoints (authorize, token, the
+    API) stay open: the merchant and the app reach them as they reach the real store, and the
+    token and API check the app's secret and the store's token themselves.
+    """
     if request.method == "POST":
         _act(request.POST)
         return redirect("nuvemshop_sandbox:home")

@@ -6,7 +6,7 @@ import pytest
 
 from integrations.nuvemshop.sandbox import demo
 from integrations.nuvemshop.sandbox import services as sandbox
-from integrations.nuvemshop.sandbox.models import SandboxStore
+from integrations.nuvemshop.sandbox.models import SandboxOrder, SandboxStore
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +90,44 @@ def test_the_demo_seed_creates_the_store_once_and_says_how_to_connect(gestor):
     assert SandboxStore.objects.count() == 1 and SandboxStore.objects.get().orders.count() == 2
     assert lines == again
     assert any("Conectar com Nuvemshop" in line and "/integrations/nuvemshop/" in line for line in lines)
+
+
+PANEL = "/sandbox/nuvemshop/"
+
+
+@pytest.fixture
+def store_with_order():
+    store = sandbox.create_store(name="Loja", store_id=4242)
+    store.installed = True
+    store.save(update_fields=["installed"])
+    return store, sandbox.create_order(store)
+
+
+def test_the_control_panel_sends_anonymous_visitors_to_the_login(client, store_with_order):
+    response = client.get(PANEL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize(
+    "action", ["new_order", "new_paid_order", "pay", "cancel", "uninstall", "suspend", "customers/redact"]
+)
+def test_the_control_panel_buttons_do_nothing_for_anonymous_visitors(client, store_with_order, action):
+    store, order = store_with_order
+    before = list(SandboxOrder.objects.order_by("pk").values_list("pk", "data"))
+
+    response = client.post(PANEL, {"action": action, "store": store.pk, "order": order.pk})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert list(SandboxOrder.objects.order_by("pk").values_list("pk", "data")) == before
+    store.refresh_from_db()
+    assert store.installed
+
+
+def test_staff_use_the_control_panel(gestor_client, store_with_order):
+    store, _order = store_with_order
+    assert gestor_client.get(PANEL).status_code == 200
+    response = gestor_client.post(PANEL, {"action": "new_order", "store": store.pk})
+    assert response.status_code == 302
+    assert store.orders.count() == 2
