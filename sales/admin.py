@@ -74,7 +74,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
     # Money typed the Brazilian way: 1.234,56.
     formfield_overrides = {models.DecimalField: {"localize": True}}
     list_display = [
-        "number",
+        "sale_number",
         "review_link",
         "store_order",
         "sale_date",
@@ -85,7 +85,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
         "items_count",
         "flags",
     ]
-    list_display_links = ["number"]
+    list_display_links = ["sale_number"]
     list_filter = [QueueStatusFilter, "integration", "sale_date", "seller"]
     # Not joined: SaleChangeList reads them for the page's rows.
     list_select_related = False
@@ -102,7 +102,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
     inlines = [SaleItemInline]
     actions = ["confirm_selected", "cancel_selected"]
     readonly_fields = [
-        "number",
+        "sale_number",
         "status",
         "integration",
         "external_number",
@@ -116,7 +116,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
         "cancelled_at",
     ]
     fieldsets = [
-        (None, {"fields": ["number", "status", "customer", "seller", "sale_date", "attention_reason"]}),
+        (None, {"fields": ["sale_number", "status", "customer", "seller", "sale_date", "attention_reason"]}),
         (
             _("Payment"),
             {"fields": ["payment_method", "installments", "first_due_date"]},
@@ -163,6 +163,11 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
         return selectors.search_sales(queryset, search_term), False
 
     # --- columns ----------------------------------------------------------------------------------
+    @admin.display(description=_("number"), ordering="number")
+    def sale_number(self, sale):
+        # A document number, read and typed as is: never grouped like a quantity ("1.079").
+        return str(sale.number)
+
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, sale):
         return sale.get_status_display()

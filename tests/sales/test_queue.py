@@ -231,3 +231,16 @@ def test_the_review_page_of_a_plain_sale_has_no_flags(financeiro_client):
     sale = PendingSaleFactory(customer=CustomerFactory(origin=Customer.Origin.MANUAL))
     page = financeiro_client.get(review_url(sale)).content.decode()
     assert 'class="ponte-flag"' not in page
+
+
+def test_sale_numbers_read_as_typed_not_grouped_like_quantities(financeiro_client):
+    """pt-BR groups thousands in quantities (1.079); a sale number is a document number, shown as
+    the clerk types it in the search box and reads it on the review page ("Venda 12345")."""
+    sale = PendingSaleFactory()
+    Sale.objects.filter(pk=sale.pk).update(number=12345)
+
+    queue = financeiro_client.get(CHANGELIST).content.decode()
+    change = financeiro_client.get(reverse("admin:sales_sale_change", args=[sale.pk])).content.decode()
+
+    assert ">12345<" in queue and "12.345" not in queue
+    assert "12345" in change and "12.345" not in change
