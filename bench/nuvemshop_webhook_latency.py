@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -28,24 +27,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.processes import stop_process_group  # noqa: E402
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def stop(process: subprocess.Popen) -> None:
-    """TERM, wait, then KILL: qcluster has been seen to outlive SIGTERM."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=8)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 def wait_for(url: str, timeout: float = 30) -> None:
@@ -94,13 +84,12 @@ def main() -> None:
         wait_for(f"{base}/accounts/login/")
         run(base, args.orders)
     finally:
-        stop(worker)
-        stop(web)
+        stop_process_group(worker)
+        stop_process_group(web)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
 def run(base: str, count: int) -> None:
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()

@@ -2,7 +2,6 @@
 live_server) and end with exactly what one worker makes of the same orders."""
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from integrations.sync import sync_integration
 from sales.models import Sale
 from tests.integrations.factories import IntegrationFactory
 from tests.invariants import assert_books_consistent
+from tests.processes import stop_process_group
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("PONTE_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
@@ -59,18 +59,6 @@ def _start_cluster(env: dict, log: Path) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """TERM, wait a few seconds, then KILL: qcluster has been seen to outlive SIGTERM."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=8)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
 
 
 def _outcome(integration) -> list[tuple]:
@@ -156,7 +144,7 @@ def test_two_clusters_import_three_stores_like_one_worker(live_server, settings,
         time.sleep(2)  # anything doubled would show up now
     finally:
         for cluster in clusters:
-            _stop(cluster)
+            stop_process_group(cluster)
     logs = "\n".join((tmp_path / f"cluster{i}.log").read_text(errors="replace")[-2000:] for i in range(2))
 
     for cluster, single in pairs:
