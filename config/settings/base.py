@@ -137,6 +137,10 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key", "login": "30/m/ip"}
+# Login limits are kept per client address. Behind proxies every request comes from the last
+# proxy, so the client is read from X-Forwarded-For, counting this many proxies of ours from the
+# right (entries further left are whatever the client sent, so never trusted). 0 = no proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Ponte"
 LOGIN_URL = "account_login"
