@@ -1,8 +1,8 @@
 """What the import needs from a store, whatever the store: pages of orders, and one order by id.
 
-Each store package offers `order_source(integration) -> OrderSource`. Everything store-specific
-(HTTP, paging, rate limits, JSON) stays behind it; what comes out is StoreOrder (or the reason
-it could not be mapped).
+Each store package offers `source.order_source(integration) -> OrderSource`, found through
+integrations.providers. Everything store-specific (HTTP, paging, rate limits, JSON) stays behind
+it; what comes out is StoreOrder (or the reason it could not be mapped).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import import_module
 from typing import Any, Protocol
 
 from .store_order import StoreOrder, StoreOrderError
@@ -66,14 +65,3 @@ class OrderSource(Protocol):
 
     def fetch(self, store_order_id: str) -> FetchedOrder:
         """One order, fresh from the store (webhooks, retries)."""
-
-
-_SOURCES = {
-    "loja_integrada": "integrations.loja_integrada.source",
-    "nuvemshop": "integrations.nuvemshop.source",
-}
-
-
-def order_source(integration) -> OrderSource:
-    """The store package's OrderSource for this integration."""
-    return import_module(_SOURCES[integration.provider]).order_source(integration)

@@ -1,16 +1,56 @@
-"""Which of our products a store's product becomes: the import's links, as the clerk corrects them."""
+"""Store ids ↔ our rows: which ImportRecord a store order has, and which of our products a store's
+product/variant comes in as (StoreProductLink), as the import makes the links and the clerk
+corrects them on the review page."""
 
 from __future__ import annotations
 
-from importlib import import_module
+from collections.abc import Iterable
 
-from .models import ImportRecord, StoreProductLink
-from .store_order import StoreOrderError
+from catalog.models import Product
 
-_MAPPERS = {
-    "loja_integrada": "integrations.loja_integrada.mapper",
-    "nuvemshop": "integrations.nuvemshop.mapper",
-}
+from ..models import ImportRecord, Integration, StoreProductLink
+from ..providers import provider_for
+from ..store_order import StoreOrderError
+
+
+def records_of(integration: Integration, store_order_ids: list[str]) -> dict[str, ImportRecord]:
+    """The records these orders already have, by store order id (one query)."""
+    return {
+        record.store_order_id: record
+        for record in ImportRecord.objects.filter(integration=integration, store_order_id__in=store_order_ids)
+    }
+
+
+def linked_products(
+    integration: Integration, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], Product]:
+    """The product each (store product id, variant id) was linked to before, for those that have one
+    (one query)."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    rows = StoreProductLink.objects.filter(
+        integration=integration, store_product_id__in={product for product, _variant in keys}
+    ).select_related("product")
+    return {
+        (row.store_product_id, row.store_variant_id): row.product
+        for row in rows
+        if (row.store_product_id, row.store_variant_id) in keys
+    }
+
+
+def save_links(integration: Integration, links: dict[tuple[str, str], Product]) -> None:
+    """Link these store items to the (saved) products the import matched them to, in key order so
+    two workers take their locks in the same order. A link another worker made meanwhile stays
+    (it matched the same store item)."""
+    rows = [
+        StoreProductLink(
+            integration=integration, store_product_id=key[0], store_variant_id=key[1], product=product
+        )
+        for key, product in sorted(links.items())
+        if product.pk is not None
+    ]
+    StoreProductLink.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def store_product_of(sale, item) -> tuple[str, str] | None:
@@ -25,15 +65,9 @@ def store_product_of(sale, item) -> tuple[str, str] | None:
     if record is None or not record.payload:
         return None
     try:
-        order = import_module(_MAPPERS[sale.integration.provider]).map_order(record.payload)
+        return provider_for(sale.integration).product_key(record.payload, item.position)
     except (KeyError, StoreOrderError):
         return None
-    if item.position > len(order.items):
-        return None
-    store_item = order.items[item.position - 1]
-    if not store_item.store_product_id:
-        return None
-    return store_item.store_product_id, store_item.store_variant_id
 
 
 def repoint_store_product(sale, item, *, previous, product) -> int:

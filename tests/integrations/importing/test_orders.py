@@ -8,10 +8,10 @@ from django.utils import timezone
 from catalog.models import Product, StockSettings
 from catalog.services import record_in
 from customers.models import Customer
-from integrations import pipeline
+from integrations import importing
+from integrations.importing import import_order
 from integrations.models import ImportRecord, StoreProductLink
-from integrations.pipeline import import_order
-from integrations.providers import FetchedOrder
+from integrations.order_source import FetchedOrder
 from sales.models import Sale
 from tests.catalog.factories import ProductFactory
 from tests.customers.factories import CustomerFactory
@@ -238,7 +238,7 @@ def test_in_a_page_each_order_is_checked_against_the_stock_alone_pending_sales_r
         for items in ((whole_stock,), (new_product,), (whole_stock,))
     ]
 
-    records = pipeline.import_orders(IntegrationFactory(), page)
+    records = importing.orders.import_orders(IntegrationFactory(), page)
 
     assert [r.status for r in records] == ["imported", "failed", "imported"]
     assert records[1].reason == "estoque insuficiente: Gorro novo, pedido 1, disponível 0"

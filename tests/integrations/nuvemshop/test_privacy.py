@@ -5,13 +5,13 @@ from datetime import UTC, datetime
 import pytest
 
 from customers.models import Customer
+from integrations.importing import import_order
 from integrations.models import ImportRecord, WebhookEvent
 from integrations.nuvemshop.mapper import map_order
 from integrations.nuvemshop.models import PrivacyRequest
-from integrations.nuvemshop.sandbox import services as sandbox
-from integrations.pipeline import import_order
 from sales.models import Sale
 from sales.services import confirm_sale
+from sandboxes.nuvemshop import services as sandbox
 from tests.integrations.factories import IntegrationFactory
 
 from .fixtures import brl_order
@@ -121,7 +121,7 @@ def test_the_admin_shows_the_request_and_its_report_read_only(admin_client, clie
 
 @pytest.mark.django_db(transaction=True)
 def test_the_sandbox_panel_relays_a_customers_lgpd_requests(gestor_client, store):
-    from integrations.nuvemshop.sandbox.models import SandboxOrder
+    from sandboxes.nuvemshop.models import SandboxOrder
 
     from .conftest import installed_integration
 
