@@ -33,12 +33,11 @@ logger = logging.getLogger(__name__)
 
 
 class ImportFailure(Exception):
-    """The order cannot become a sale now; `reason` says why, for a clerk."""
+    """The order cannot become a sale now; `reason` says why, for a clerk, `code` in a word."""
 
     def __init__(self, code: str, reason: str):
         super().__init__(reason)
-        self.code = code
-        self.reason = reason
+        self.code, self.reason = code, reason
 
 
 @dataclass(frozen=True)
@@ -82,11 +81,11 @@ def plan_order(integration: Integration, fetched: FetchedOrder, lookups: PageLoo
     """What becomes of one order, decided in memory against the page's lookups.
 
     Rules: only paid/concluded orders placed at or after the activation; customer and products
-    found or created by the core rules; with the stock check on, an order short of stock fails
-    with the reason and comes in on a later run once the stock is there; the sale is Revisão
-    pendente, Dinheiro in one installment, sold by the user who activated the integration. When
-    the store's total differs from items + freight − discount, the sale still comes in, flagged
-    with the difference.
+    found or created by the customers' and the catalogue's matching rules; with the stock check
+    on, an order short of stock fails with the reason and comes in on a later run once the stock
+    is there; the sale is Revisão pendente, Dinheiro in one installment, sold by the user who
+    activated the integration. When the store's total differs from items + freight − discount,
+    the sale still comes in, flagged with the difference.
     """
     if fetched.error is not None:
         return Outcome(
@@ -192,8 +191,9 @@ def _plan_sale(integration: Integration, order: StoreOrder, lookups: PageLookups
 
 
 def _customer_for(order: StoreOrder, lookups: PageLookups) -> tuple[Customer, str]:
-    """The customer by rule 4; a document the store sent that is not a valid CPF/CNPJ is left out
-    and said on the sale, rather than losing the sale."""
+    """The customer by the matching rule (same name and same CPF/CNPJ, else a new customer); a
+    document the store sent that is not a valid CPF/CNPJ is left out and said on the sale, rather
+    than losing the sale."""
     data = order.customer
     if not (data.name or "").strip():
         raise ImportFailure("no_customer_name", _("The order has no customer name."))
@@ -211,7 +211,8 @@ def _customer_for(order: StoreOrder, lookups: PageLookups) -> tuple[Customer, st
 
 
 def _product_for(item: StoreOrderItem, lookups: PageLookups) -> Product:
-    """The product this store item was matched to before; else rule 5 (SKU, then description)."""
+    """The product this store item was matched to before; else the product matching rule (an exact
+    SKU, then the same description)."""
     known = lookups.linked_product(item)
     if known is not None:
         return known

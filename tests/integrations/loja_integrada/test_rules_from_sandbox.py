@@ -1,4 +1,4 @@
-"""DESIGN rules 4–6 (customer, product, stock) on orders that come from the sandbox over HTTP."""
+"""The customer, product and stock rules on orders that come from the sandbox over HTTP."""
 
 from datetime import timedelta
 from decimal import Decimal

@@ -73,7 +73,7 @@ def test_a_customer_with_a_confirmed_sale_keeps_name_and_document_for_the_books(
 def test_a_customer_also_used_by_other_sales_is_not_erased(client, integration):
     sale = imported(integration, 9001)
     other = IntegrationFactory(provider="nuvemshop", store_id="556", activated_at=integration.activated_at)
-    imported(other, 9002)  # the same person bought in another store: same customer by rule 4
+    imported(other, 9002)  # the same person bought in another store: same customer (same name and CPF)
     assert Sale.objects.filter(customer_id=sale.customer_id).count() == 2
     request = deliver(client, "customers/redact", customer=CUSTOMER, orders_to_redact=[9001])
     assert Customer.objects.get(pk=sale.customer_id).email == "john.doe@example.com"
