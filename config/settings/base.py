@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "integrations.loja_integrada",
     "integrations.nuvemshop",
     "audit",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -211,7 +212,7 @@ SALES_BULK_CONFIRM_INLINE_LIMIT = env.int("SALES_BULK_CONFIRM_INLINE_LIMIT", def
 # The fake stores served by this project (demo, tests). Never in production: see core.checks.
 STORE_SANDBOXES = env.bool("STORE_SANDBOXES", default=False)
 if STORE_SANDBOXES:
-    INSTALLED_APPS += ["integrations.loja_integrada.sandbox", "integrations.nuvemshop.sandbox"]
+    INSTALLED_APPS += ["sandboxes.loja_integrada", "sandboxes.nuvemshop"]
     # The demo's Loja Integrada is this server's own sandbox, unless an address is given.
     if "LOJA_INTEGRADA_API_URL" not in env.ENVIRON:
         LOJA_INTEGRADA_API_URL = f"{PUBLIC_BASE_URL}/sandbox/loja-integrada/v1"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from catalog.models import StockSettings
 from catalog.services import record_in
-from integrations import pipeline, sync
+from integrations import importing, services
 from integrations.errors import AuthError, RateLimited, Suspended, Unavailable
 from integrations.models import ImportRecord, ImportRun, Integration
 from integrations.ratelimit import RateLimitTimeout
@@ -45,7 +45,7 @@ def _imported_ids(integration):
 def test_a_run_imports_every_page_and_moves_the_cursor_to_the_last_order(fake_store):
     integration, _store, orders = _store_with_orders(fake_store, 5)
 
-    run = sync.sync_integration(integration)
+    run = importing.sync_integration(integration)
 
     integration.refresh_from_db()
     assert run.status == ImportRun.Status.DONE and (run.orders_seen, run.imported) == (5, 5)
@@ -57,11 +57,11 @@ def test_a_run_imports_every_page_and_moves_the_cursor_to_the_last_order(fake_st
 
 def test_the_next_run_reads_from_the_cursor_and_imports_nothing_twice(fake_store):
     integration, store, _added = _store_with_orders(fake_store, 3)
-    sync.sync_integration(integration)
+    importing.sync_integration(integration)
     later = _orders(integration, 2, start=integration.activated_at + timedelta(hours=1))
     store.add(*later)
 
-    run = sync.sync_integration(integration)
+    run = importing.sync_integration(integration)
 
     # The cursor is inclusive: the last order of the first run is seen again and passed over.
     assert (run.orders_seen, run.imported) == (3, 2)
@@ -80,7 +80,7 @@ def test_skipped_and_failed_orders_are_counted(fake_store):
             store_order_id="d1", placed_at=dollars.placed_at, updated_at=dollars.updated_at, currency="USD"
         ),
     )
-    run = sync.sync_integration(integration)
+    run = importing.sync_integration(integration)
     assert (run.imported, run.skipped, run.failed) == (1, 1, 1)
 
 
@@ -92,7 +92,7 @@ def test_skipped_and_failed_orders_are_counted(fake_store):
 def test_an_integration_not_importing_does_not_even_ask_the_store(fake_store, state):
     integration = IntegrationFactory(**state)
     fake_store(integration).add(*_orders(integration, 2))
-    run = sync.sync_integration(integration)
+    run = importing.sync_integration(integration)
     assert run.status == ImportRun.Status.SKIPPED and fake_store(integration).pages_served == 0
     assert not Sale.objects.exists()
 
@@ -101,28 +101,33 @@ def test_a_refused_credential_disconnects_that_integration_with_the_reason(fake_
     integration, store, _added = _store_with_orders(fake_store, 2)
     store.fail_on_page[0] = AuthError("401 chave inválida")
 
-    run = sync.sync_integration(integration)
+    run = importing.sync_integration(integration)
 
     integration.refresh_from_db()
     assert run.status == ImportRun.Status.FAILED
     assert integration.connection_status == Integration.ConnectionStatus.DISCONNECTED
-    assert integration.disconnected_at is not None and not integration.is_importing
+    assert integration.disconnected_at is not None and not integration.may_import
     assert integration.disconnected_reason == (
         "A loja recusou as credenciais (401 chave inválida). Conecte a integração novamente."
     )
     assert not Sale.objects.exists()
 
 
-def test_a_suspended_store_pauses_and_resumes_when_it_answers_again(fake_store):
+def test_a_suspended_store_pauses_and_is_not_called_until_it_resumes(fake_store):
     integration, store, _added = _store_with_orders(fake_store, 2)
     store.fail_on_page[0] = Suspended("402 loja suspensa")
 
-    assert sync.sync_integration(integration).status == ImportRun.Status.FAILED
+    assert importing.sync_integration(integration).status == ImportRun.Status.FAILED
     integration.refresh_from_db()
     assert integration.connection_status == Integration.ConnectionStatus.SUSPENDED
     assert not Sale.objects.exists()
 
-    run = sync.sync_integration(integration)
+    store.fail_on_page[0] = AssertionError("a suspended store was called")
+    assert importing.sync_integration(integration).status == ImportRun.Status.SKIPPED
+
+    services.resume_integration(integration)  # app/resumed
+    del store.fail_on_page[0]
+    run = importing.sync_integration(integration)
 
     integration.refresh_from_db()
     assert run.status == ImportRun.Status.DONE and run.imported == 2
@@ -138,7 +143,7 @@ def test_a_store_down_mid_run_ends_it_as_retry_later_keeping_the_cursor(fake_sto
     integration, store, orders = _store_with_orders(fake_store, 6)
     store.fail_on_page[1] = error
 
-    run = sync.sync_integration(integration)
+    run = importing.sync_integration(integration)
 
     integration.refresh_from_db()
     assert run.status == ImportRun.Status.RETRY_LATER and run.imported == 2
@@ -146,7 +151,7 @@ def test_a_store_down_mid_run_ends_it_as_retry_later_keeping_the_cursor(fake_sto
     assert integration.sync_cursor == orders[1].updated_at
     assert integration.connection_status == Integration.ConnectionStatus.CONNECTED
 
-    run = sync.sync_integration(integration)
+    run = importing.sync_integration(integration)
 
     assert run.status == ImportRun.Status.DONE
     assert _imported_ids(integration) == [o.store_order_id for o in orders]
@@ -161,7 +166,7 @@ def test_a_crash_mid_page_loses_nothing_and_duplicates_nothing(fake_store, monke
     """The worker dies while handling page 2: what is written is whole (every sale has its record),
     the cursor does not pass the unfinished page, and the next run imports each order once."""
     integration, _store, orders = _store_with_orders(fake_store, 4)
-    real = pipeline.plan_order
+    real = importing.rules.plan_order
     crashing_on = orders[3].store_order_id
 
     def plan_or_crash(integration, fetched, lookups):
@@ -169,32 +174,32 @@ def test_a_crash_mid_page_loses_nothing_and_duplicates_nothing(fake_store, monke
             raise Crash
         return real(integration, fetched, lookups)
 
-    monkeypatch.setattr(pipeline, "plan_order", plan_or_crash)
+    monkeypatch.setattr(importing.rules, "plan_order", plan_or_crash)
     with pytest.raises(Crash):
-        sync.sync_integration(integration)
+        importing.sync_integration(integration)
     integration.refresh_from_db()
     # Page 2 was half done: the cursor stays after page 1, and the lease is given back.
     assert integration.sync_cursor == orders[1].updated_at and integration.sync_lease_until is None
     assert Sale.objects.count() == ImportRecord.objects.filter(sale__isnull=False).count() >= 2
     assert set(Sale.objects.values_list("external_id", flat=True)) >= {o.store_order_id for o in orders[:2]}
 
-    monkeypatch.setattr(pipeline, "plan_order", real)
-    sync.sync_integration(integration)
+    monkeypatch.setattr(importing.rules, "plan_order", real)
+    importing.sync_integration(integration)
     assert _imported_ids(integration) == [o.store_order_id for o in orders]
     assert Sale.objects.count() == 4
 
 
 def test_an_integration_switched_off_mid_run_stops_without_moving_the_cursor(fake_store, monkeypatch):
     integration, _store, _orders = _store_with_orders(fake_store, 4)
-    real = pipeline.import_orders
+    real = importing.orders.import_orders
 
     def import_then_switch_off(integration, fetched):
         records = real(integration, fetched)
         Integration.objects.filter(pk=integration.pk).update(enabled=False)
         return records
 
-    monkeypatch.setattr(pipeline, "import_orders", import_then_switch_off)
-    run = sync.sync_integration(integration)
+    monkeypatch.setattr(importing.orders, "import_orders", import_then_switch_off)
+    run = importing.sync_integration(integration)
     integration.refresh_from_db()
     assert run.status == ImportRun.Status.SKIPPED and integration.sync_cursor is None
     assert Sale.objects.count() == 2
@@ -203,12 +208,12 @@ def test_an_integration_switched_off_mid_run_stops_without_moving_the_cursor(fak
 def test_a_run_out_of_time_leaves_the_rest_to_the_next_one(fake_store):
     integration, _store, orders = _store_with_orders(fake_store, 5)
 
-    run = sync.sync_integration(integration, budget_seconds=0)
+    run = importing.sync_integration(integration, budget_seconds=0)
 
     integration.refresh_from_db()
     assert run.status == ImportRun.Status.DONE and run.imported == 2
     assert integration.sync_cursor == orders[1].updated_at
-    sync.sync_integration(integration)
+    importing.sync_integration(integration)
     assert Sale.objects.count() == 5
 
 
@@ -221,7 +226,7 @@ def test_an_order_short_of_stock_comes_in_on_a_later_run_once_stock_arrives(fake
     store = fake_store(integration)
     store.add(replace(order, items=(StoreOrderItemFactory(quantity=Decimal("2")),)), later)
 
-    first = sync.sync_integration(integration)
+    first = importing.sync_integration(integration)
     record = ImportRecord.objects.get(store_order_id=order.store_order_id)
     assert (
         first.failed == 1 and record.reason == "estoque insuficiente: Casaco infantil, pedido 2, disponível 1"
@@ -229,7 +234,7 @@ def test_an_order_short_of_stock_comes_in_on_a_later_run_once_stock_arrives(fake
     assert store.fetches == []  # failed just now: not fetched again in the same run
 
     record_in(product=product, quantity=Decimal("1"))
-    second = sync.sync_integration(integration)
+    second = importing.sync_integration(integration)
 
     record.refresh_from_db()
     assert store.fetches == [order.store_order_id]
@@ -243,7 +248,7 @@ def _with_an_earlier_failure(fake_store):
     store = fake_store(integration)
     dollars, later = _orders(integration, 2)
     store.add(replace(dollars, currency="USD"), later)
-    sync.sync_integration(integration)
+    importing.sync_integration(integration)
     ImportRecord.objects.update(last_attempt_at=timezone.now() - timedelta(minutes=10))
     return integration, store, dollars
 
@@ -251,15 +256,15 @@ def _with_an_earlier_failure(fake_store):
 def test_a_failed_retry_that_cannot_reach_the_store_ends_as_retry_later(fake_store):
     integration, store, _dollars = _with_an_earlier_failure(fake_store)
     store.fail_on_fetch = Unavailable("timeout")
-    assert sync.sync_integration(integration).status == ImportRun.Status.RETRY_LATER
+    assert importing.sync_integration(integration).status == ImportRun.Status.RETRY_LATER
 
 
 def test_a_second_run_while_one_holds_the_store_does_nothing(fake_store):
     integration = IntegrationFactory()
     fake_store(integration).add(*_orders(integration, 2))
-    assert sync.acquire_lease(integration)
+    assert importing.run.acquire_lease(integration)
 
-    run = sync.sync_integration(integration)
+    run = importing.sync_integration(integration)
 
     assert (
         run.status == ImportRun.Status.SKIPPED
@@ -270,13 +275,13 @@ def test_a_second_run_while_one_holds_the_store_does_nothing(fake_store):
 
 def test_an_expired_lease_is_taken_over():
     integration = IntegrationFactory(sync_lease_until=timezone.now() - timedelta(seconds=1))
-    assert sync.acquire_lease(integration) and not sync.acquire_lease(integration)
+    assert importing.run.acquire_lease(integration) and not importing.run.acquire_lease(integration)
 
 
 def test_a_bug_in_a_store_package_fails_the_run_not_the_caller(fake_store):
     integration, store, _added = _store_with_orders(fake_store, 1)
     store.fail_on_page[0] = KeyError("situacao")
-    run = sync.sync_integration(integration)
+    run = importing.sync_integration(integration)
     integration.refresh_from_db()
     assert run.status == ImportRun.Status.FAILED and "situacao" in run.error
     assert integration.sync_lease_until is None and integration.last_sync_error
@@ -286,7 +291,7 @@ def test_a_single_order_is_fetched_fresh_and_imported(fake_store):
     integration = IntegrationFactory()
     (order,) = _orders(integration, 1)
     fake_store(integration).add(order)
-    record = sync.import_single_order(integration, order.store_order_id)
+    record = importing.import_single_order(integration, order.store_order_id)
     assert record.status == ImportRecord.Status.IMPORTED
 
 
@@ -294,7 +299,7 @@ def test_a_single_order_from_a_store_refusing_the_key_disconnects_it(fake_store)
     integration = IntegrationFactory()
     fake_store(integration).fail_on_fetch = AuthError("403")
     with pytest.raises(AuthError):
-        sync.import_single_order(integration, "1")
+        importing.import_single_order(integration, "1")
     integration.refresh_from_db()
     assert integration.connection_status == Integration.ConnectionStatus.DISCONNECTED
 
@@ -303,7 +308,7 @@ def test_a_failed_order_that_cannot_be_read_back_goes_to_the_back_of_the_retry_q
     integration, store, dollars = _with_an_earlier_failure(fake_store)
     store.fail_on_fetch = ValueError("resposta sem 'numero'")
 
-    run = sync.sync_integration(integration)
+    run = importing.sync_integration(integration)
 
     record = ImportRecord.objects.get(store_order_id=dollars.store_order_id)
     assert run.status == ImportRun.Status.DONE and run.failed == 1
@@ -327,11 +332,11 @@ def test_a_failed_order_that_cannot_be_read_back_goes_to_the_back_of_the_retry_q
 def test_failed_orders_are_retried_on_every_run_at_first_then_less_often(attempts, minutes_ago, due):
     now = timezone.now()
     # Schedule every 5 minutes: after three free retries, 10, 20, 40 minutes, … at most an hour.
-    assert sync.retry_due(attempts, now - timedelta(minutes=minutes_ago), now) is due
+    assert importing.run.retry_due(attempts, now - timedelta(minutes=minutes_ago), now) is due
 
 
 def test_an_order_that_keeps_failing_is_not_fetched_on_every_run(fake_store):
     integration, store, dollars = _with_an_earlier_failure(fake_store)
     ImportRecord.objects.filter(store_order_id=dollars.store_order_id).update(attempts=5)
-    sync.sync_integration(integration)
+    importing.sync_integration(integration)
     assert store.fetches == []

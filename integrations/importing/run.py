@@ -1,11 +1,12 @@
-"""Running imports: a whole store (schedule, button, command) or one order (webhook, retry).
+"""The import run: a whole store (schedule, button, command) or one order (webhook, retry).
 
 One import per store at a time (a lease on the integration row, taken with a conditional
 UPDATE so it works on every database and host). The cursor moves only to where the source says
 everything before it was handed over and processed, so a crash loses nothing: the next run
-reads again from there and the pipeline passes over what it already imported. What the store's
-answer means for the integration (credentials refused → disconnected; suspended → paused; down
-or rate-limiting → try again on the next run) is decided here, once, for every provider.
+reads again from there and the import passes over what it already imported. What the store's
+answer means for the integration (credentials refused → disconnected; suspended → paused, and not
+called again until the store says it is back; down or rate-limiting → try again on the next run)
+is decided here, once, for every provider. Who may import at all is Integration.may_import.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import pipeline, services
-from .errors import AuthError, RateLimited, StoreError, Suspended, Unavailable
-from .models import ImportRecord, ImportRun, Integration
-from .providers import order_source
+from .. import services
+from ..errors import AuthError, RateLimited, StoreError, Suspended, Unavailable
+from ..models import ImportRecord, ImportRun, Integration
+from ..providers import order_source
+from . import orders
 
 logger = logging.getLogger(__name__)
 
@@ -60,16 +62,6 @@ def run_budget() -> float:
     return settings.Q_CLUSTER.get("timeout", 600) * 0.8
 
 
-def may_import(integration: Integration) -> bool:
-    """Switched on, activated and not refused by the store. A suspended store is probed: the
-    run finds out whether it is back."""
-    return (
-        integration.enabled
-        and integration.activated_at is not None
-        and integration.connection_status != Integration.ConnectionStatus.DISCONNECTED
-    )
-
-
 def sync_integration(
     integration: Integration,
     *,
@@ -86,8 +78,12 @@ def sync_integration(
     """
     run = run or ImportRun.objects.create(integration=integration, trigger=trigger, requested_by=requested_by)
     integration.refresh_from_db()
-    if not may_import(integration):
-        return _finish_run(run, ImportRun.Status.SKIPPED, error=_("The integration is off or disconnected."))
+    if not integration.may_import:
+        return _finish_run(
+            run,
+            ImportRun.Status.SKIPPED,
+            error=_("The integration is off, disconnected or suspended by the store."),
+        )
     if not acquire_lease(integration):
         return _finish_run(run, ImportRun.Status.SKIPPED, error=_("Another import of this store is running."))
     run.status, run.started_at = ImportRun.Status.RUNNING, timezone.now()
@@ -96,11 +92,10 @@ def sync_integration(
     try:
         source = order_source(integration)
         for page in source.pages(since=integration.sync_cursor):
-            _resume_if_suspended(integration)
-            _count(run, pipeline.import_orders(integration, page.orders), seen=len(page.orders))
+            _count(run, orders.import_orders(integration, page.orders), seen=len(page.orders))
             run.save(update_fields=["orders_seen", "imported", "skipped", "failed"])
             integration.refresh_from_db(fields=["enabled", "connection_status", "activated_at"])
-            if not integration.is_importing:
+            if not integration.may_import:
                 # Switched off mid-run: some orders of this page were not handled; keep the cursor.
                 return _finish_run(
                     run, ImportRun.Status.SKIPPED, error=_("The integration was switched off.")
@@ -112,7 +107,6 @@ def sync_integration(
                 # The rest is left to the next run, which starts from the cursor just saved.
                 break
         else:
-            _resume_if_suspended(integration)
             _retry_failed(integration, source, run, started_at=run.started_at)
     except AuthError as error:
         services.disconnect_integration(integration, _store_refusal(error))
@@ -140,9 +134,10 @@ def sync_integration(
 
 
 def import_single_order(integration: Integration, store_order_id: str) -> ImportRecord | None:
-    """Fetch one order fresh from the store and run it through the pipeline (webhook, retry)."""
+    """Fetch one order fresh from the store and import it (webhook, retry); None when the
+    integration may not import now (a suspended store is not called)."""
     integration.refresh_from_db()
-    if not integration.is_importing:
+    if not integration.may_import:
         return None
     try:
         fetched = order_source(integration).fetch(store_order_id)
@@ -152,13 +147,7 @@ def import_single_order(integration: Integration, store_order_id: str) -> Import
     except Suspended as error:
         services.suspend_integration(integration, str(error))
         raise
-    return pipeline.import_fetched(integration, fetched)
-
-
-def _resume_if_suspended(integration: Integration) -> None:
-    """The store answered: a suspension is over."""
-    if integration.connection_status == Integration.ConnectionStatus.SUSPENDED:
-        services.resume_integration(integration)
+    return orders.import_fetched(integration, fetched)
 
 
 def retry_due(attempts: int, last_attempt_at, now) -> bool:
@@ -193,13 +182,13 @@ def _retry_failed(integration: Integration, source, run: ImportRun, *, started_a
             # This one order cannot be read back: note the attempt (it goes to the back of the
             # queue) rather than stall every later retry behind it.
             logger.exception("fetching %s order %s failed", integration, store_order_id)
-            record = pipeline.record_failure(
+            record = orders.record_failure(
                 integration,
                 store_order_id,
                 reason=_("Could not fetch the order again: %(error)s") % {"error": error},
             )
         else:
-            record = pipeline.import_fetched(integration, fetched)
+            record = orders.import_fetched(integration, fetched)
         _count(run, [record], seen=1)
     if failed_ids:
         run.save(update_fields=["orders_seen", "imported", "skipped", "failed"])

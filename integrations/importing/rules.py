@@ -1,23 +1,14 @@
-"""The import pipeline: store orders in, pending sales (or recorded reasons) out, a page at a time.
+"""What becomes of one store order, decided in memory: the import's business rules.
 
-Provider-agnostic: it sees StoreOrder, never store JSON. A page is planned in memory against what
-it needs from the database, read in a few queries (PageLookups), then written in one transaction
-with bulk inserts: each order's customer, products, sale and ImportRecord. Each order is planned
-on its own, so a bad order (unreadable, short of stock, an unexpected error) fails alone, with a
-failed ImportRecord saying why, retried on later runs; nothing it would have created is written or
-reused by the page's later orders. If writing the page fails (another worker wrote one of its rows
-a moment ago, a value the database refuses), nothing of it stays and its orders are imported again
-one by one, so the failure again stays with its own order.
-
-Idempotent: the ImportRecord of an order is unique per integration and store order id, and so is a
-store order's sale; an order's record is row-locked while it is written, so the same order twice,
-or from two workers at once, makes one sale. An order already imported is not touched again.
+Eligibility (paid or concluded, placed at or after the activation, not cancelled), the customer
+and the products (matched by the customers' and the catalogue's own rules, among what the page
+read and what its earlier orders added), the stock check when the company asks for it, and the
+pending sale itself. Nothing here writes: the unit of work writes the page's outcomes.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,22 +23,21 @@ from customers.models import Customer
 from sales import services as sales_services
 from sales.models import Sale, to_cents
 
-from .models import ImportRecord, Integration
-from .page_lookups import PageLookups
-from .page_writes import Outcome, record_outcome, records_of, write_page
-from .providers import FetchedOrder
-from .store_order import StoreOrder, StoreOrderItem
+from ..models import ImportRecord, Integration
+from ..order_source import FetchedOrder
+from ..store_order import StoreOrder, StoreOrderItem
+from .read_set import PageLookups
+from .unit_of_work import Outcome
 
 logger = logging.getLogger(__name__)
 
 
 class ImportFailure(Exception):
-    """The order cannot become a sale now; `reason` says why, for a clerk."""
+    """The order cannot become a sale now; `reason` says why, for a clerk, `code` in a word."""
 
     def __init__(self, code: str, reason: str):
         super().__init__(reason)
-        self.code = code
-        self.reason = reason
+        self.code, self.reason = code, reason
 
 
 @dataclass(frozen=True)
@@ -87,97 +77,15 @@ def eligibility(integration: Integration, order: StoreOrder) -> Skip | None:
     return None
 
 
-def import_orders(integration: Integration, fetched: Iterable[FetchedOrder]) -> list[ImportRecord | None]:
-    """Handle a page of orders: one record per order (None for those already imported).
-
-    The page is planned and written as a whole (a few queries for the page, not per order);
-    should writing it fail, its orders are imported one by one, each failing alone.
-    """
-    fetched = list(fetched)
-    records = records_of(integration, [f.store_order_id for f in fetched])
-    todo, seen = [], set()
-    for f in fetched:
-        record = records.get(f.store_order_id)
-        if f.store_order_id in seen or (record is not None and record.status == ImportRecord.Status.IMPORTED):
-            continue
-        seen.add(f.store_order_id)
-        todo.append(f)
-    if not todo:
-        return [None] * len(fetched)
-    try:
-        written = _import_page(integration, todo, records)
-    except Exception:
-        logger.warning(
-            "writing a page of %s failed; importing its orders one by one", integration, exc_info=True
-        )
-        written = {f.store_order_id: import_fetched(integration, f) for f in todo}
-    results, given = [], set()
-    for f in fetched:
-        results.append(written.get(f.store_order_id) if f.store_order_id not in given else None)
-        given.add(f.store_order_id)
-    return results
-
-
-def import_fetched(integration: Integration, fetched: FetchedOrder) -> ImportRecord | None:
-    """One fetched order (webhook, retry): mapped → the pipeline; unmappable → a failed record.
-
-    Writing it is tried twice: a first failure is most often another worker having just written
-    the same customer, product or order, which the second reading then finds.
-    """
-    for attempt in (1, 2):
-        try:
-            records = records_of(integration, [fetched.store_order_id])
-            record = records.get(fetched.store_order_id)
-            if record is not None and record.status == ImportRecord.Status.IMPORTED:
-                return record
-            return _import_page(integration, [fetched], records).get(fetched.store_order_id)
-        except Exception as error:
-            if attempt == 1:
-                continue
-            # A bug or an unexpected store shape must not stop the run: the order fails alone.
-            logger.exception("import of %s order %s failed", integration, fetched.store_order_id)
-            return record_outcome(
-                integration,
-                Outcome(
-                    store_order_id=fetched.store_order_id,
-                    number=fetched.number,
-                    status=ImportRecord.Status.FAILED,
-                    code="unexpected_error",
-                    reason=_("Unexpected error while importing: %(error)s") % {"error": error},
-                    payload=fetched.raw,
-                    order=fetched.order,
-                ),
-            )
-    return None  # not reached
-
-
-def import_order(integration: Integration, order: StoreOrder) -> ImportRecord | None:
-    """Turn one store order into a pending sale, or record why not (see `plan_order` for the rules)."""
-    return import_fetched(integration, FetchedOrder.mapped(order))
-
-
-def _import_page(
-    integration: Integration, fetched: list[FetchedOrder], records: dict[str, ImportRecord]
-) -> dict[str, ImportRecord]:
-    """Plan every order of the page, then write the page in one transaction. Nothing happens
-    while the integration is switched off or disconnected."""
-    integration.refresh_from_db(fields=["enabled", "connection_status", "activated_at"])
-    if not integration.is_importing:
-        return {}
-    lookups = PageLookups.for_page(integration, [f.order for f in fetched if f.order is not None])
-    outcomes = [plan_order(integration, f, lookups) for f in fetched]
-    return write_page(integration, outcomes, records, lookups)
-
-
 def plan_order(integration: Integration, fetched: FetchedOrder, lookups: PageLookups) -> Outcome:
     """What becomes of one order, decided in memory against the page's lookups.
 
     Rules: only paid/concluded orders placed at or after the activation; customer and products
-    found or created by the core rules; with the stock check on, an order short of stock fails
-    with the reason and comes in on a later run once the stock is there; the sale is Revisão
-    pendente, Dinheiro in one installment, sold by the user who activated the integration. When
-    the store's total differs from items + freight − discount, the sale still comes in, flagged
-    with the difference.
+    found or created by the customers' and the catalogue's matching rules; with the stock check
+    on, an order short of stock fails with the reason and comes in on a later run once the stock
+    is there; the sale is Revisão pendente, Dinheiro in one installment, sold by the user who
+    activated the integration. When the store's total differs from items + freight − discount,
+    the sale still comes in, flagged with the difference.
     """
     if fetched.error is not None:
         return Outcome(
@@ -228,21 +136,6 @@ def _total_mismatch(sale: Sale) -> str:
         "The store's total (%(store)s) differs from items + freight − discount (%(ours)s): "
         "difference of %(difference)s. Check the sale before confirming it."
     ) % {"store": brl(sale.store_total_amount), "ours": brl(sale.total_amount), "difference": brl(difference)}
-
-
-def record_failure(integration: Integration, store_order_id: str, *, reason: str, code: str = "fetch_failed"):
-    """An order that could not even be read: a failed attempt with the reason (an imported one stays)."""
-    return record_outcome(
-        integration,
-        Outcome(
-            store_order_id=store_order_id,
-            number="",
-            status=ImportRecord.Status.FAILED,
-            code=code,
-            reason=reason,
-            payload=None,
-        ),
-    )
 
 
 def _plan_sale(integration: Integration, order: StoreOrder, lookups: PageLookups) -> tuple[Sale, list]:
@@ -298,8 +191,9 @@ def _plan_sale(integration: Integration, order: StoreOrder, lookups: PageLookups
 
 
 def _customer_for(order: StoreOrder, lookups: PageLookups) -> tuple[Customer, str]:
-    """The customer by rule 4; a document the store sent that is not a valid CPF/CNPJ is left out
-    and said on the sale, rather than losing the sale."""
+    """The customer by the matching rule (same name and same CPF/CNPJ, else a new customer); a
+    document the store sent that is not a valid CPF/CNPJ is left out and said on the sale, rather
+    than losing the sale."""
     data = order.customer
     if not (data.name or "").strip():
         raise ImportFailure("no_customer_name", _("The order has no customer name."))
@@ -317,7 +211,8 @@ def _customer_for(order: StoreOrder, lookups: PageLookups) -> tuple[Customer, st
 
 
 def _product_for(item: StoreOrderItem, lookups: PageLookups) -> Product:
-    """The product this store item was matched to before; else rule 5 (SKU, then description)."""
+    """The product this store item was matched to before; else the product matching rule (an exact
+    SKU, then the same description)."""
     known = lookups.linked_product(item)
     if known is not None:
         return known

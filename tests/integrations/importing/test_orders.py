@@ -8,10 +8,10 @@ from django.utils import timezone
 from catalog.models import Product, StockSettings
 from catalog.services import record_in
 from customers.models import Customer
-from integrations import pipeline
+from integrations import importing
+from integrations.importing import import_order
 from integrations.models import ImportRecord, StoreProductLink
-from integrations.pipeline import import_order
-from integrations.providers import FetchedOrder
+from integrations.order_source import FetchedOrder
 from sales.models import Sale
 from tests.catalog.factories import ProductFactory
 from tests.customers.factories import CustomerFactory
@@ -109,7 +109,7 @@ def test_an_order_in_another_currency_fails_with_a_clear_reason():
     assert not Sale.objects.exists()
 
 
-# --- customers (rule 4) -----------------------------------------------------------------------
+# --- customers: same name and CPF/CNPJ, else new ----------------------------------------------
 
 
 def test_a_customer_is_reused_when_name_and_document_match_loosely():
@@ -162,7 +162,7 @@ def test_an_invalid_document_does_not_lose_the_sale_but_is_said_on_it():
     assert "123" in record.sale.attention_reason and "CPF" in record.sale.attention_reason
 
 
-# --- products (rule 5 and store links) --------------------------------------------------------
+# --- products: SKU, then description; store links ---------------------------------------------
 
 
 def test_an_existing_product_with_the_same_description_is_selected():
@@ -203,7 +203,7 @@ def test_the_store_product_link_is_remembered_per_integration():
     assert import_order(other, elsewhere).sale.items.get().product.description == "Bota"
 
 
-# --- stock check (rule 6) ---------------------------------------------------------------------
+# --- stock check when the company asks for it -------------------------------------------------
 
 
 def test_with_the_stock_check_on_a_short_order_fails_then_comes_in_once_stock_arrives():
@@ -238,7 +238,7 @@ def test_in_a_page_each_order_is_checked_against_the_stock_alone_pending_sales_r
         for items in ((whole_stock,), (new_product,), (whole_stock,))
     ]
 
-    records = pipeline.import_orders(IntegrationFactory(), page)
+    records = importing.orders.import_orders(IntegrationFactory(), page)
 
     assert [r.status for r in records] == ["imported", "failed", "imported"]
     assert records[1].reason == "estoque insuficiente: Gorro novo, pedido 1, disponível 0"

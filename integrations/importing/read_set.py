@@ -1,9 +1,11 @@
 """What a page of orders needs from the database, read once per page, and what the page adds.
 
-The import pipeline plans every order of a page against these lookups in memory, then writes the
-page's new customers, products, links and sales in a few bulk statements. What an order adds
-(a new customer, product or link, a customer's missing contact) stays with that order until its
-plan has succeeded, so an order that fails leaves nothing the page's later orders could reuse.
+The import plans every order of a page against these lookups in memory (rules.plan_order), then
+the unit of work writes the page's new customers, products, links and sales in a few bulk
+statements. Matching uses the customers' and the catalogue's own rules; the store links come from
+the binder. What an order adds (a new customer, product or link, a customer's missing contact)
+stays with that order until its plan has succeeded, so an order that fails leaves nothing the
+page's later orders could reuse.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from catalog.models import Product
 from customers import services as customer_services
 from customers.models import Customer
 
-from .models import Integration, StoreProductLink
-from .store_order import StoreOrder, StoreOrderItem
+from ..models import Integration
+from ..store_order import StoreOrder, StoreOrderItem
+from . import binder
 
 
 @dataclass
@@ -64,17 +67,10 @@ class PageLookups:
         """Read what the orders refer to: links, customers and products, one query each."""
         orders = list(orders)
         items = [item for order in orders for item in order.items]
-        keys = {(item.store_product_id, item.store_variant_id) for item in items if item.store_product_id}
-        links = {}
-        if keys:
-            rows = StoreProductLink.objects.filter(
-                integration=integration, store_product_id__in={product for product, _variant in keys}
-            ).select_related("product")
-            links = {
-                (row.store_product_id, row.store_variant_id): row.product
-                for row in rows
-                if (row.store_product_id, row.store_variant_id) in keys
-            }
+        links = binder.linked_products(
+            integration,
+            {(item.store_product_id, item.store_variant_id) for item in items if item.store_product_id},
+        )
         unlinked = [item for item in items if (item.store_product_id, item.store_variant_id) not in links]
         products = catalog_services.ProductMatches.read(
             skus=[item.sku for item in unlinked], descriptions=[item.description for item in unlinked]
@@ -119,15 +115,13 @@ class PageLookups:
         return self.order.links.get(key) or self.links.get(key)
 
     def product(self, item: StoreOrderItem) -> Product:
-        """Rule 5 (SKU, then description) among the known products and those the page created;
-        else a new product. The store item is linked to it."""
-        matches = [self.products, self.order.products]
+        """The product the catalogue's rule selects (an exact SKU, then the same description) among
+        the known products and those the page created; else a new product. The store item is
+        linked to it."""
         sku = (item.sku or "").strip()
-        product = next((m.by_sku[sku] for m in matches if sku and sku in m.by_sku), None)
-        if product is None:
-            product = next(
-                (found for m in matches if (found := m.find(description=item.description)) is not None), None
-            )
+        product = catalog_services.match_product(
+            [self.products, self.order.products], description=item.description, sku=sku
+        )
         if product is None:
             product = catalog_services.new_product(
                 description=item.description,
@@ -151,7 +145,8 @@ class PageLookups:
         return key
 
     def customer(self, key: customer_services.CustomerKey, **contacts) -> Customer:
-        """The customer matching `key` by rule 4, gaining contacts it lacked; else a new customer."""
+        """The customer the customers' rule matches to `key` (same name and CPF/CNPJ), gaining
+        contacts it lacked; else a new customer."""
         customer = self.customers.get(key.match) or self.order.customers.get(key.match)
         if customer is None:
             customer = customer_services.new_customer(
@@ -183,23 +178,12 @@ class PageLookups:
             (p for p in self.new_products if id(p) in products), key=lambda p: (p.sku, p.description_key)
         )
         Product.objects.bulk_create(new_products)
-        links = [
-            StoreProductLink(
-                integration=self.integration,
-                store_product_id=key[0],
-                store_variant_id=key[1],
-                product=product,
-            )
-            for key, product in sorted(self.new_links.items())
-            if product.pk is not None
-        ]
-        # A link another worker made meanwhile stays (it matched the same store item).
-        StoreProductLink.objects.bulk_create(links, ignore_conflicts=True)
+        binder.save_links(self.integration, self.new_links)
 
 
 def _customer_keys(orders: Iterable[StoreOrder]) -> dict[tuple[str, str, str], customer_services.CustomerKey]:
     """Each order's customer key, by (name, document, e-mail) as sent; an invalid document is
-    matched without it, as the pipeline does."""
+    matched without it, as rules.plan_order does."""
     keys = {}
     for order in orders:
         data = order.customer

@@ -6,8 +6,8 @@ import requests
 from django.utils import timezone
 
 from integrations.loja_integrada.mapper import map_order
-from integrations.loja_integrada.sandbox import store as sandbox
-from integrations.loja_integrada.sandbox.models import SandboxOrder
+from sandboxes.loja_integrada import store as sandbox
+from sandboxes.loja_integrada.models import SandboxOrder
 
 from .conftest import fixture
 

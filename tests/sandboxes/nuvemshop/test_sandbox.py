@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from integrations.nuvemshop.sandbox import demo
-from integrations.nuvemshop.sandbox import services as sandbox
-from integrations.nuvemshop.sandbox.models import SandboxOrder, SandboxStore
+from sandboxes.nuvemshop import demo
+from sandboxes.nuvemshop import services as sandbox
+from sandboxes.nuvemshop.models import SandboxOrder, SandboxStore
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Product
 from customers.models import Customer
-from integrations import pipeline
+from integrations import importing
+from integrations.importing import import_order
 from integrations.models import ImportRecord, StoreProductLink
-from integrations.pipeline import import_order
-from integrations.providers import FetchedOrder
+from integrations.order_source import FetchedOrder
 from integrations.store_order import StoreOrderError
 from sales.models import Sale
 from tests.integrations.factories import (
@@ -61,16 +61,16 @@ def test_a_failure_half_way_leaves_nothing_behind():
 
 def test_an_unexpected_error_fails_that_order_alone(monkeypatch):
     integration = IntegrationFactory()
-    real = pipeline._product_for
+    real = importing.rules._product_for
 
     def explode_on_bota(item, lookups):
         if item.description == "Bota":
             raise RuntimeError("boom")
         return real(item, lookups)
 
-    monkeypatch.setattr(pipeline, "_product_for", explode_on_bota)
+    monkeypatch.setattr(importing.rules, "_product_for", explode_on_bota)
     bad = StoreOrderFactory(items=(StoreOrderItemFactory(description="Bota"),))
-    records = pipeline.import_orders(
+    records = importing.orders.import_orders(
         integration, [FetchedOrder.mapped(o) for o in (StoreOrderFactory(), bad, StoreOrderFactory())]
     )
     assert [r.status for r in records] == ["imported", "failed", "imported"]
@@ -87,7 +87,7 @@ def test_an_order_the_database_refuses_fails_alone_and_the_rest_of_the_page_come
     )
     page = [FetchedOrder.mapped(o) for o in (StoreOrderFactory(), refused, StoreOrderFactory())]
 
-    records = pipeline.import_orders(integration, page)
+    records = importing.orders.import_orders(integration, page)
 
     assert [r.status for r in records] == ["imported", "failed", "imported"]
     assert records[1].reason_code == "unexpected_error" and records[1].sale_id is None
@@ -109,7 +109,7 @@ def test_a_malformed_order_fails_alone_with_the_mappers_reason():
         FetchedOrder.unmappable(broken),
         FetchedOrder.mapped(StoreOrderFactory()),
     ]
-    records = pipeline.import_orders(integration, fetched)
+    records = importing.orders.import_orders(integration, fetched)
     assert [r.status for r in records] == ["imported", "failed", "imported"]
     assert (records[1].reason_code, records[1].reason) == ("invalid_order", broken.reason)
     assert records[1].payload == {"x": 1}
@@ -131,7 +131,7 @@ def test_a_payload_the_json_column_cannot_hold_is_kept_as_text_and_the_page_stil
     odd = StoreOrderFactory(raw={"campo": object()})
     page = [FetchedOrder.mapped(o) for o in (StoreOrderFactory(), odd, StoreOrderFactory())]
 
-    records = pipeline.import_orders(integration, page)
+    records = importing.orders.import_orders(integration, page)
 
     assert [r.status for r in records] == ["imported"] * 3 and Sale.objects.count() == 3
     records[1].refresh_from_db()
@@ -149,7 +149,10 @@ def test_orders_already_imported_are_passed_over_in_one_query(django_assert_max_
     for order in orders:
         import_order(integration, order)
     with django_assert_max_num_queries(1):
-        assert pipeline.import_orders(integration, [FetchedOrder.mapped(o) for o in orders]) == [None] * 5
+        assert (
+            importing.orders.import_orders(integration, [FetchedOrder.mapped(o) for o in orders])
+            == [None] * 5
+        )
 
 
 def test_queries_per_imported_order_stay_within_budget(django_assert_max_num_queries):
@@ -187,7 +190,7 @@ def test_a_page_costs_the_same_few_queries_whatever_its_size(size, django_assert
     ]
 
     with django_assert_max_num_queries(15):
-        records = pipeline.import_orders(integration, page)
+        records = importing.orders.import_orders(integration, page)
 
     assert [r.status for r in records] == ["imported"] * size
     assert Customer.objects.count() == 1 + min(size, 7)
@@ -207,7 +210,7 @@ def test_a_page_reads_its_known_store_products_in_one_query():
     ]
 
     with CaptureQueriesContext(connection) as queries:
-        records = pipeline.import_orders(integration, page)
+        records = importing.orders.import_orders(integration, page)
 
     assert [r.status for r in records] == ["imported"] * 6
     link_queries = [q for q in queries if "integrations_storeproductlink" in q["sql"]]
@@ -220,7 +223,9 @@ def test_a_link_made_by_an_order_that_failed_is_not_reused_by_the_next_one():
     failing = StoreOrderFactory(items=(shared, StoreOrderItemFactory(description="  ")))  # no description
     fine = StoreOrderFactory(items=(shared,))
 
-    records = pipeline.import_orders(integration, [FetchedOrder.mapped(failing), FetchedOrder.mapped(fine)])
+    records = importing.orders.import_orders(
+        integration, [FetchedOrder.mapped(failing), FetchedOrder.mapped(fine)]
+    )
 
     assert [r.status for r in records] == ["failed", "imported"]
     item = Sale.objects.get(pk=records[1].sale_id).items.get()

@@ -1,10 +1,11 @@
-"""Writing a planned page of orders: the records, and the customers, products, links and sales.
+"""The page's unit of work: writing a planned page of orders (the records, and the customers,
+products, links and sales) in one transaction.
 
 One transaction per page. The records the page already had are row-locked first (an order
 another worker imported meanwhile is left as it is); new rows go in with bulk inserts, each
 table in key order, so two workers writing overlapping pages take their locks in the same order.
 A new order's record is inserted last: a worker racing for the same order fails on the sale's or
-the record's unique key, and the pipeline reads the outcome again.
+the record's unique key, and orders.import_fetched reads the outcome again.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from django.utils import timezone
 from sales import services as sales_services
 from sales.models import Sale
 
-from .models import ImportRecord, Integration
-from .page_lookups import PageLookups
-from .store_order import StoreOrder
+from ..models import ImportRecord, Integration
+from ..store_order import StoreOrder
+from .read_set import PageLookups
 
 
 @dataclass
@@ -38,14 +39,6 @@ class Outcome:
     order: StoreOrder | None = None
     sale: Sale | None = None
     lines: list | None = None
-
-
-def records_of(integration: Integration, store_order_ids: list[str]) -> dict[str, ImportRecord]:
-    """The records these orders already have, by store order id (one query)."""
-    return {
-        record.store_order_id: record
-        for record in ImportRecord.objects.filter(integration=integration, store_order_id__in=store_order_ids)
-    }
 
 
 def write_page(

@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from integrations import services
 from integrations.models import Integration
-from integrations.nuvemshop.install import WEBHOOK_EVENTS
-from integrations.nuvemshop.sandbox import services as sandbox
-from integrations.nuvemshop.sandbox.models import SandboxAuthCode, SandboxWebhook
+from integrations.nuvemshop.connect import WEBHOOK_EVENTS
+from sandboxes.nuvemshop import services as sandbox
+from sandboxes.nuvemshop.models import SandboxAuthCode, SandboxWebhook
 
 from .conftest import install, installed_integration, press_install, start
 
@@ -31,7 +31,7 @@ def test_the_full_install_connects_the_store_with_activation_date_seller_and_web
     assert integration.credential_hint == f"••••{store.access_token[-4:]}"
     assert integration.seller == gestor
     assert before.replace(microsecond=0) <= integration.activated_at <= timezone.now()
-    assert integration.is_importing and integration.webhooks_registered_at is not None
+    assert integration.may_import and integration.webhooks_registered_at is not None
     hooks = set(SandboxWebhook.objects.values_list("event", "url"))
     assert hooks == {
         (event, f"{nuvemshop_sandbox}/integrations/nuvemshop/webhook/") for event in WEBHOOK_EVENTS

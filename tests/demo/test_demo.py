@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from catalog.models import Product, StockMovement
-from core import demo
 from customers.models import Customer
+from demo import seed as demo
 from sales.confirmation import confirm_sales
 from sales.models import Sale
 
@@ -78,12 +78,10 @@ def test_demo_sales_can_be_confirmed_with_the_stock_they_have(logins_file):
 
 def test_store_sandbox_seeds_are_called_with_the_gestor_and_printed(logins_file, monkeypatch):
     calls = []
-    fake = types.ModuleType("integrations.loja_integrada.sandbox.demo")
+    fake = types.ModuleType("sandboxes.loja_integrada.demo")
     fake.seed = lambda gestor: calls.append(gestor.username) or ["Loja Integrada sandbox: 3 orders"]
-    monkeypatch.setitem(sys.modules, "integrations.loja_integrada.sandbox.demo", fake)
-    monkeypatch.setattr(
-        demo, "SANDBOX_SEEDS", ["integrations.loja_integrada.sandbox.demo", "ponte_missing_demo"]
-    )
+    monkeypatch.setitem(sys.modules, "sandboxes.loja_integrada.demo", fake)
+    monkeypatch.setattr(demo, "SANDBOX_SEEDS", ["sandboxes.loja_integrada.demo", "ponte_missing_demo"])
     output = run_command()
     assert calls == ["gestor"]
     assert "Loja Integrada sandbox: 3 orders" in output

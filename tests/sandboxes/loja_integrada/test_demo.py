@@ -1,14 +1,14 @@
-from integrations.loja_integrada.sandbox import demo
+from integrations.importing import sync_integration
 from integrations.models import ImportRecord, Integration
-from integrations.sync import sync_integration
 from sales.models import Sale
+from sandboxes.loja_integrada import demo
 
 
 def test_the_demo_tells_the_whole_story(sandbox_api, gestor):
     lines = demo.seed(gestor=gestor)
     assert demo.seed(gestor=gestor) == lines  # a second run changes nothing
     integration = Integration.objects.get()
-    assert integration.seller == gestor and integration.is_importing
+    assert integration.seller == gestor and integration.may_import
     assert any("ativada em" in line for line in lines)
     assert any("Pedidos pagos após a ativação: 102, 103, 104" in line for line in lines)
     assert not any(integration.credential in line for line in lines)

@@ -20,14 +20,13 @@ from django.urls import reverse
 
 from catalog.models import Product
 from catalog.services import find_or_create_product, record_in
+from core.roles import FINANCEIRO, GESTOR, apply_role_permissions
 from customers.services import find_or_create_customer
 from sales.models import Sale
 from sales.services import ItemLine, create_sale
 
-from .roles import FINANCEIRO, GESTOR, apply_role_permissions
-
 DEMO_NOTE = "Venda de demonstração"
-SANDBOX_SEEDS = ["integrations.loja_integrada.sandbox.demo", "integrations.nuvemshop.sandbox.demo"]
+SANDBOX_SEEDS = ["sandboxes.loja_integrada.demo", "sandboxes.nuvemshop.demo"]
 
 USERS = {
     "gestor": {"role": GESTOR, "env": "PONTE_GESTOR_PASSWORD", "first_name": "Gestora"},

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from integrations import pipeline, sync
+from integrations import importing
 from integrations.models import ImportRecord, ImportRun
 from sales import services as sales_services
 from sales.models import Sale
@@ -42,7 +42,7 @@ def test_the_same_order_from_two_workers_at_once_makes_one_sale(monkeypatch):
     order = StoreOrderFactory(placed_at=integration.activated_at + timedelta(minutes=1))
     _slow_sale_creation(monkeypatch)
 
-    records = run_together_or_raise(*[lambda: pipeline.import_order(integration, order)] * 4)
+    records = run_together_or_raise(*[lambda: importing.import_order(integration, order)] * 4)
 
     assert Sale.objects.count() == 1 and ImportRecord.objects.count() == 1
     assert {record.pk for record in records} == {ImportRecord.objects.get().pk}
@@ -52,7 +52,7 @@ def test_the_same_order_from_two_workers_at_once_makes_one_sale(monkeypatch):
 def test_two_runs_of_the_same_store_at_once_make_no_duplicate(fake_store, monkeypatch):
     integration, _orders = _busy_store(fake_store, monkeypatch)
 
-    runs = run_together_or_raise(*[lambda: sync.sync_integration(integration)] * 2)
+    runs = run_together_or_raise(*[lambda: importing.sync_integration(integration)] * 2)
 
     # The lease lets one run through; the other stands down.
     assert sorted(run.status for run in runs) == [ImportRun.Status.DONE, ImportRun.Status.SKIPPED]
@@ -61,9 +61,9 @@ def test_two_runs_of_the_same_store_at_once_make_no_duplicate(fake_store, monkey
 
 def test_without_the_lease_the_database_alone_still_makes_one_sale_per_order(fake_store, monkeypatch):
     integration, orders = _busy_store(fake_store, monkeypatch)
-    monkeypatch.setattr(sync, "acquire_lease", lambda integration: True)
+    monkeypatch.setattr(importing.run, "acquire_lease", lambda integration: True)
 
-    runs = run_together_or_raise(*[lambda: sync.sync_integration(integration)] * 3)
+    runs = run_together_or_raise(*[lambda: importing.sync_integration(integration)] * 3)
 
     assert all(run.status == ImportRun.Status.DONE for run in runs)
     assert Sale.objects.filter(integration=integration).count() == 6
@@ -85,7 +85,7 @@ def test_two_workers_retrying_a_failed_order_at_once_make_one_sale(monkeypatch):
     )
     _slow_sale_creation(monkeypatch)
 
-    run_together_or_raise(*[lambda: pipeline.import_order(integration, order)] * 3)
+    run_together_or_raise(*[lambda: importing.import_order(integration, order)] * 3)
 
     record = ImportRecord.objects.get()
     assert Sale.objects.count() == 1 and record.status == "imported" and record.attempts == 2
