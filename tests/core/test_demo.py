@@ -9,8 +9,8 @@ from django.core.management import call_command
 from catalog.models import Product, StockMovement
 from core import demo
 from customers.models import Customer
-from sales.confirmation import confirm_sales
 from sales.models import Sale
+from sales.services import confirm_sales
 
 pytestmark = pytest.mark.django_db
 

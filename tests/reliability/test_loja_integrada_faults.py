@@ -11,8 +11,8 @@ from integrations.loja_integrada.sandbox import store as sandbox
 from integrations.loja_integrada.sandbox.models import SandboxStore
 from integrations.models import ImportRecord, ImportRun, Integration
 from integrations.sync import sync_integration
-from sales import confirmation
 from sales.models import Sale
+from sales.services import confirmation
 from tests.integrations.factories import IntegrationFactory
 from tests.invariants import assert_books_consistent
 

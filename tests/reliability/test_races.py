@@ -13,9 +13,8 @@ from integrations import sync
 from integrations.loja_integrada.sandbox import store as li_sandbox
 from integrations.models import ImportRecord, ImportRun, WebhookEvent
 from integrations.nuvemshop.sandbox import services as ns_sandbox
-from sales.confirmation import confirm_sales
 from sales.models import Sale
-from sales.services import InsufficientStock, ItemLine, SaleNotPending, confirm_sale
+from sales.services import InsufficientStock, ItemLine, SaleNotPending, confirm_sale, confirm_sales
 from tests.catalog.factories import ProductFactory
 from tests.concurrency import run_together
 from tests.core.factories import UserFactory
