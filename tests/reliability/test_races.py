@@ -4,7 +4,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from catalog.models import StockSettings
@@ -16,20 +15,14 @@ from integrations.nuvemshop.sandbox import services as ns_sandbox
 from sales.models import Sale
 from sales.services import InsufficientStock, ItemLine, SaleNotPending, confirm_sale, confirm_sales
 from tests.catalog.factories import ProductFactory
-from tests.concurrency import run_together
+from tests.concurrency import RACE_MARKS, run_together
 from tests.core.factories import UserFactory
 from tests.integrations.factories import IntegrationFactory
 from tests.integrations.nuvemshop.conftest import installed_integration
 from tests.invariants import assert_books_consistent
 from tests.sales.factories import PendingSaleFactory
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not ON_POSTGRES, reason="row locks (select_for_update) need PostgreSQL"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = RACE_MARKS
 
 
 def test_bulk_confirm_racing_single_confirms_books_each_sale_once():
