@@ -10,16 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditHistoryMixin
 from core.admin import ReadOnlyModelAdmin
-from core.templatetags.money import brl
+from core.formatting import brl
 from core.widgets import PreloadedAutocompleteSelect
 from customers.models import Customer
 
-from . import bulk, selectors, services
+from . import selectors, services
+from .admin_review import ReviewPagesMixin
 from .changelist import CappedCountPaginator, SaleChangeList
 from .filters import QueueStatusFilter
 from .forms import SaleAdminForm
 from .models import Receivable, Sale, SaleItem
-from .review_views import ReviewPagesMixin
 
 CONFIRM_PERMISSION = "sales.confirm_sale"
 
@@ -288,7 +288,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
     def confirm_selected(self, request, queryset):
         """Each sale in its own transaction; the clerk watches the counts, then reads what stayed pending."""
         selected = Sale.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
-        batch = bulk.start_bulk_confirmation(list(selected.values_list("pk", flat=True)), request.user)
+        batch = services.start_bulk_confirmation(list(selected.values_list("pk", flat=True)), request.user)
         return HttpResponseRedirect(reverse("admin:sales_sale_bulk_confirmation", args=[batch.pk]))
 
     @admin.action(description=_("Cancel selected sales"), permissions=["cancel"])
