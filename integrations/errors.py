@@ -23,3 +23,8 @@ class RateLimited(StoreError):
 
 class Unavailable(StoreError):
     """The store is down, slow or answered garbage after the retries: try again later."""
+
+
+class InvalidStoreId(ValueError):
+    """An order or store id that is not the store's kind of id (digits): refused before any URL is
+    built from it, so nothing typed or tampered ever reaches a store path."""

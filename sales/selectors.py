@@ -215,3 +215,13 @@ def _customers_with_document(document: str) -> list[int]:
     # A list, not a subquery: inside an OR with the sales' own columns, PostgreSQL can then use an
     # index for each branch (a bitmap OR) instead of filtering every sale through a subplan.
     return list(Customer.objects.filter(document=document).values_list("pk", flat=True)[:100])
+
+
+def eligible_sellers(*, keeping=None) -> QuerySet:
+    """Who may be named the seller of a sale, on every form: active staff accounts. `keeping` (the
+    seller the sale names now) stays acceptable, so a sale whose seller has left can still be
+    saved without choosing another; no one else outside the rule is listed or accepted."""
+    rule = Q(is_active=True, is_staff=True)
+    if keeping is not None:
+        rule |= Q(pk=keeping)
+    return get_user_model().objects.filter(rule).order_by("username")

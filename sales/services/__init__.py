@@ -22,7 +22,14 @@ from .confirmation import (
     installment_plan,
 )
 from .drafts import ItemLine, SaleDraft, allocate_sale_numbers, create_sale, create_sales
-from .refusals import InsufficientStock, SaleError, SaleHasNoItems, SaleNotPending, ensure_pending
+from .refusals import (
+    DueDatesOutOfRange,
+    InsufficientStock,
+    SaleError,
+    SaleHasNoItems,
+    SaleNotPending,
+    ensure_pending,
+)
 from .review import (
     MAX_INSTALLMENTS,
     ProductSwap,
@@ -36,6 +43,7 @@ __all__ = [
     "CONFIRM_CHUNK",
     "MAX_INSTALLMENTS",
     "ConfirmOutcome",
+    "DueDatesOutOfRange",
     "Installment",
     "InsufficientStock",
     "ItemLine",

@@ -29,6 +29,8 @@ class SandboxStore(models.Model):
     # The live token; a reinstall or an uninstall replaces it, killing the old one.
     access_token = models.CharField(max_length=64, blank=True)
     scope = models.CharField(max_length=200, default="read_orders,read_customers,write_webhooks")
+    # Nuvemshop suspended the app in this store: the API answers 402 until it resumes.
+    app_suspended = models.BooleanField(default=False)
     bucket_size = models.PositiveIntegerField(default=40)
     drain_per_second = models.FloatField(default=2.0)
     bucket_level = models.FloatField(default=0.0)

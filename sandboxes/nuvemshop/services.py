@@ -103,6 +103,18 @@ def uninstall(store: SandboxStore) -> list[tuple[str, int | None]]:
     return sent
 
 
+def suspend(store: SandboxStore) -> list[tuple[str, int | None]]:
+    """Nuvemshop suspends the app in this store: its API answers 402, Ponte hears app/suspended."""
+    SandboxStore.objects.filter(pk=store.pk).update(app_suspended=True)
+    return send_webhook(store, "app/suspended", store.store_id)
+
+
+def resume(store: SandboxStore) -> list[tuple[str, int | None]]:
+    """The suspension ends: the API answers again, Ponte hears app/resumed."""
+    SandboxStore.objects.filter(pk=store.pk).update(app_suspended=False)
+    return send_webhook(store, "app/resumed", store.store_id)
+
+
 # --- rate limit ------------------------------------------------------------------------------------
 @dataclass
 class Slot:

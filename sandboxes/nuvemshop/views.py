@@ -7,12 +7,14 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+
+from core.request_ids import parse_id
+from sandboxes.access import control_panel
 
 from . import services
 from .models import SandboxOrder, SandboxStore, SandboxWebhook
@@ -36,17 +38,17 @@ def authorize(request, app_id: str):
         return HttpResponseRedirect(
             _callback_url(error="access_denied", error_description="The merchant denied access", state=state)
         )
-    store = get_object_or_404(SandboxStore, pk=request.POST.get("store"))
+    store = get_object_or_404(SandboxStore, pk=parse_id(request.POST.get("store")))
     return HttpResponseRedirect(_callback_url(code=services.issue_code(store), state=state))
 
 
 # --- the demo's control panel ----------------------------------------------------------------------
-@staff_member_required
+@control_panel
 @require_http_methods(["GET", "POST"])
 def home(request):
     """The sandbox's control panel: stores, orders, and the merchant's actions on them.
 
-    Staff only, like the Loja Integrada sandbox: its buttons create orders, mark them paid and
+    Gestor only, like the Loja Integrada sandbox: its buttons create orders, mark them paid and
     send signed webhooks into Ponte. The store's own pages and endpoints (authorize, token, the
     API) stay open: the merchant and the app reach them as they reach the real store, and the
     token and API check the app's secret and the store's token themselves.
@@ -67,7 +69,7 @@ def home(request):
 def _act(data) -> None:
     action = data.get("action")
     if action in ("pay", "cancel", "customers/redact", "customers/data_request"):
-        order = get_object_or_404(SandboxOrder, pk=data.get("order"))
+        order = get_object_or_404(SandboxOrder, pk=parse_id(data.get("order")))
         if action == "pay":
             services.mark_paid(order)
         elif action == "cancel":
@@ -75,7 +77,7 @@ def _act(data) -> None:
         else:
             services.privacy_request(order, action)
         return
-    store = get_object_or_404(SandboxStore, pk=data.get("store"))
+    store = get_object_or_404(SandboxStore, pk=parse_id(data.get("store")))
     if action == "new_order":
         services.create_order(store)
     elif action == "new_paid_order":
@@ -84,9 +86,9 @@ def _act(data) -> None:
     elif action == "uninstall":
         services.uninstall(store)
     elif action == "suspend":
-        services.send_webhook(store, "app/suspended", store.store_id)
+        services.suspend(store)
     elif action == "resume":
-        services.send_webhook(store, "app/resumed", store.store_id)
+        services.resume(store)
 
 
 # --- OAuth token endpoint --------------------------------------------------------------------------
@@ -109,7 +111,8 @@ def _error(status: int, message: str, description: str = "") -> JsonResponse:
 
 @csrf_exempt
 def api(request, store_id: int, resource: str):
-    """`/v1/{store_id}/…` with Nuvemshop's checks, in its order: User-Agent, token, suspension, rate."""
+    """`/v1/{store_id}/…` with Nuvemshop's checks, in its order: User-Agent, token, the app's
+    suspension, rate."""
     store = SandboxStore.objects.filter(store_id=store_id).first()
     if not request.headers.get("User-Agent"):
         return _error(400, "Bad Request", "Missing User-Agent header")
@@ -121,6 +124,8 @@ def api(request, store_id: int, resource: str):
         or not store.access_token
     ):
         return _error(401, "Unauthorized", "Invalid access token")
+    if store.app_suspended:
+        return _error(402, "Payment Required", "The app is suspended in this store")
     slot = services.take_slot(store)
     headers = {
         "x-rate-limit-limit": str(slot.limit),
