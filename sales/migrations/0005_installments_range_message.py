@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0004_customer_email_lower_index'),
-        ('integrations', '0004_placeholder'),
+        ('integrations', '0004_webhookevent_repeats_and_note'),
         ('sales', '0004_queue_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
