@@ -45,9 +45,10 @@ def first_due_date_problem(sale_date: date | None, first_due_date: date | None) 
         return None
     latest = sale_date + FIRST_DUE_MAX_AHEAD
     if not sale_date <= first_due_date <= latest:
-        return gettext(
-            "The first due date must be between the sale date (%(sale_date)s) and %(latest)s."
-        ) % {"sale_date": _shown(sale_date), "latest": _shown(latest)}
+        return gettext("The first due date must be between the sale date (%(sale_date)s) and %(latest)s.") % {
+            "sale_date": _shown(sale_date),
+            "latest": _shown(latest),
+        }
     return None
 
 

@@ -65,9 +65,7 @@ def connect(request):
         return redirect("nuvemshop:install")
     integration_id = request.POST.get("integration")
     try:
-        url = connect_flow.start_install(
-            request.session, integration_id=parse_id(integration_id)
-        )
+        url = connect_flow.start_install(request.session, integration_id=parse_id(integration_id))
     except connect_flow.InstallFailure as failure:
         return _failed(request, failure)
     return HttpResponseRedirect(url)

@@ -239,7 +239,9 @@ def _app_event(integration: Integration, event: WebhookEvent, when: str) -> str:
                 "Connect it again to resume imports."
             )
             if event.event == "app/uninstalled"
-            else _("Nuvemshop refused the app's token on %(when)s. Connect the store again to resume imports.")
+            else _(
+                "Nuvemshop refused the app's token on %(when)s. Connect the store again to resume imports."
+            )
         )
         services.disconnect_integration(integration, reason % {"when": when})
     elif answer == APP_SUSPENDED:
@@ -255,7 +257,10 @@ def _app_event(integration: Integration, event: WebhookEvent, when: str) -> str:
         TOKEN_REFUSED: _("it refuses the app's token"),
         APP_SUSPENDED: _("the app is suspended"),
     }[answer]
-    note = _("Not applied: asked on receipt, Nuvemshop answered that %(answer)s (a repeat or an out-of-date notice).")
+    note = _(
+        "Not applied: asked on receipt, Nuvemshop answered that %(answer)s "
+        "(a repeat or an out-of-date notice)."
+    )
     event.note = note % {"answer": said}
     logger.info("nuvemshop %s for store %s not applied: %s", event.event, integration.store_id, answer)
     return WebhookEvent.Status.IGNORED

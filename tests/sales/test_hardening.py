@@ -131,7 +131,9 @@ def test_the_review_form_refuses_a_first_due_date_far_off_in_portuguese(financei
     assert sale.status == Sale.Status.REVIEW_PENDING and sale.first_due_date != FAR_FUTURE
 
 
-def test_the_review_form_accepts_a_first_due_date_up_to_ten_years_after_the_sale(financeiro_client, financeiro):
+def test_the_review_form_accepts_a_first_due_date_up_to_ten_years_after_the_sale(
+    financeiro_client, financeiro
+):
     sale = stocked_sale(seller=financeiro)
     latest = sale.sale_date.replace(year=sale.sale_date.year + 10)
     response = financeiro_client.post(
@@ -213,7 +215,9 @@ def test_the_change_form_installments_start_at_one(financeiro_client):
 
 
 @pytest.mark.parametrize("typed", ["0", "121", "-3"])
-def test_out_of_range_installments_get_a_portuguese_sentence_not_the_constraint_name(financeiro_client, typed):
+def test_out_of_range_installments_get_a_portuguese_sentence_not_the_constraint_name(
+    financeiro_client, typed
+):
     sale = stocked_sale()
     response = financeiro_client.post(change_url(sale), change_form_data(sale, installments=typed))
     page = response.content.decode()
@@ -235,9 +239,7 @@ def test_the_installments_constraint_explains_itself_in_portuguese():
 @pytest.mark.parametrize("who", ["not staff", "inactive"])
 def test_the_change_form_neither_lists_nor_accepts_a_seller_who_may_not_sell(financeiro_client, who):
     sale = stocked_sale(seller=UserFactory(username="vendedora", is_staff=True))
-    intruder = UserFactory(
-        username="intruso", is_staff=(who != "not staff"), is_active=(who != "inactive")
-    )
+    intruder = UserFactory(username="intruso", is_staff=(who != "not staff"), is_active=(who != "inactive"))
     page = financeiro_client.get(change_url(sale)).content.decode()
     assert f'value="{intruder.pk}"' not in page
     response = financeiro_client.post(change_url(sale), change_form_data(sale, seller=intruder.pk))
