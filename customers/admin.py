@@ -62,7 +62,10 @@ class CustomerAdmin(admin.ModelAdmin):
             },
         ),
         (_("Tax data"), {"fields": ["state_registration", "ie_indicator"]}),
-        (_("Origin"), {"fields": ["document_kind", "origin", "origin_integration", "created_at", "updated_at"]}),
+        (
+            _("Origin"),
+            {"fields": ["document_kind", "origin", "origin_integration", "created_at", "updated_at"]},
+        ),
     ]
 
     @admin.display(description=_("CPF/CNPJ"), ordering="document")

@@ -193,9 +193,7 @@ class Customer(BrazilianAddress):
         except ValidationError as error:
             errors["state_registration"] = error
         if self.ie_indicator == self.IeIndicator.CONTRIBUTOR and self.state_registration in ("", EXEMPT):
-            errors["ie_indicator"] = ValidationError(
-                _("An ICMS taxpayer needs its state registration (IE).")
-            )
+            errors["ie_indicator"] = ValidationError(_("An ICMS taxpayer needs its state registration (IE)."))
         if self.ie_indicator == self.IeIndicator.EXEMPT and self.state_registration not in ("", EXEMPT):
             errors["ie_indicator"] = ValidationError(
                 _("A customer with a state registration (IE) is not exempt from it.")
