@@ -38,11 +38,14 @@ class Product(models.Model):
         NATIONAL = "0", _("0 – National")
         FOREIGN_DIRECT = "1", _("1 – Foreign, imported directly")
         FOREIGN_DOMESTIC = "2", _("2 – Foreign, bought in Brazil")
+        # xgettext:no-python-format
         NATIONAL_40 = "3", _("3 – National, over 40% imported content")
         NATIONAL_PPB = "4", _("4 – National, basic production processes")
+        # xgettext:no-python-format
         NATIONAL_UNDER_40 = "5", _("5 – National, up to 40% imported content")
         FOREIGN_DIRECT_NO_SIMILAR = "6", _("6 – Foreign, imported directly, no national similar")
         FOREIGN_DOMESTIC_NO_SIMILAR = "7", _("7 – Foreign, bought in Brazil, no national similar")
+        # xgettext:no-python-format
         NATIONAL_OVER_70 = "8", _("8 – National, over 70% imported content")
 
     description = models.CharField(_("description"), max_length=255)
