@@ -12,11 +12,13 @@ from integrations.loja_integrada.mapper import map_order as li_order
 from integrations.nuvemshop.mapper import map_order as ns_order
 from integrations.store_order import StoreAddress
 
-FIXTURES = Path("/work/shared/fixtures")
+# The stores' official examples, as copied beside each connector's tests.
+TESTS = Path(__file__).resolve().parent.parent / "integrations"
 
 
 def fixture(name):
-    data = json.loads((FIXTURES / name).read_text())
+    store = "nuvemshop" if name.startswith("nuvemshop") else "loja_integrada"
+    data = json.loads((TESTS / store / "fixtures" / name).read_text())
     return data[0] if isinstance(data, list) else data
 
 
