@@ -29,6 +29,7 @@ FINANCEIRO_PERMISSIONS = [
     "catalog.add_product",
     "catalog.change_product",
     "catalog.view_stockmovement",
+    "fiscal.view_companyfiscalsettings",
 ]
 
 GESTOR_PERMISSIONS = [
@@ -37,6 +38,7 @@ GESTOR_PERMISSIONS = [
     "catalog.view_stocksettings",
     "catalog.change_stocksettings",
     "catalog.add_stockmovement",
+    "fiscal.change_companyfiscalsettings",
     "integrations.view_integration",
     "integrations.add_integration",
     "integrations.change_integration",

@@ -121,7 +121,11 @@ class Customer(BrazilianAddress):
         _("state registration (IE)"), max_length=14, blank=True, help_text=_("Digits, or ISENTO.")
     )
     ie_indicator = models.CharField(
-        _("IE indicator"), max_length=1, choices=IeIndicator.choices, default=IeIndicator.NON_CONTRIBUTOR
+        _("IE indicator"),
+        max_length=1,
+        choices=IeIndicator.choices,
+        default=IeIndicator.NON_CONTRIBUTOR,
+        blank=True,  # left empty on a form: not a taxpayer
     )
     origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.MANUAL)
     origin_integration = models.ForeignKey(
@@ -176,6 +180,7 @@ class Customer(BrazilianAddress):
             self.document_kind = document_kind(self.document)
         self.normalise_address()
         self.state_registration = normalise_state_registration(self.state_registration)
+        self.ie_indicator = self.ie_indicator or self.IeIndicator.NON_CONTRIBUTOR
         super().save(*args, **kwargs)
 
     def clean(self):
