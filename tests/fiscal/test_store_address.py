@@ -62,3 +62,30 @@ def test_a_new_customer_starts_with_the_address_without_an_audit_entry():
     customer = Customer(name="Nova", document="52998224725")
     assert apply_store_address(customer, NEW, APRIL) is None
     assert customer.city_code == "3552205" and customer.pk is None
+
+
+def test_the_import_gives_a_new_customer_the_address_and_updates_a_reused_one(monkeypatch):
+    """Through the import pipeline: a Nuvemshop order's billing address lands on the customer."""
+    from integrations.importing.read_set import PageLookups
+    from integrations.importing.rules import _customer_for
+    from integrations.nuvemshop.mapper import map_order
+    from tests.fiscal.test_mappers import fixture
+    from tests.integrations.factories import IntegrationFactory
+
+    order = map_order(fixture("nuvemshop_order_2025-03.json"))
+    lookups = PageLookups.for_page(IntegrationFactory(), [order])
+    lookups.begin_order()
+    customer, _attention = _customer_for(order, lookups)
+    assert (customer.pk, customer.city_code, customer.postal_code) == (None, "3552205", "18010220")
+
+    existing = AddressedCustomerFactory(name=order.customer.name, document=order.customer.document)
+    lookups = PageLookups.for_page(IntegrationFactory(), [order])
+    lookups.begin_order()
+    reused, _attention = _customer_for(order, lookups)
+    lookups.keep_order()
+    lookups.save_new(customers={id(reused)}, products=set())
+    existing.refresh_from_db()
+    assert reused.pk == existing.pk and existing.city == "Sorocaba"
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.CUSTOMER_ADDRESS_FROM_STORE, object_id=str(existing.pk)
+    ).exists()
