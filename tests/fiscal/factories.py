@@ -6,6 +6,7 @@ import factory
 
 from catalog.models import Product
 from customers.models import Customer
+from demo.seed import COMPANY as DEMO_COMPANY
 from fiscal.models import CompanyFiscalSettings
 from sales.services import ItemLine, confirm_sale
 from tests.catalog.factories import ProductFactory
@@ -13,20 +14,7 @@ from tests.core.factories import UserFactory
 from tests.customers.factories import CustomerFactory
 from tests.sales.factories import PendingSaleFactory
 
-COMPANY = {
-    "legal_name": "Ponte Comercio de Roupas LTDA",
-    "trade_name": "Ponte Roupas",
-    "cnpj": "11222333000181",
-    "state_registration": "110042490114",
-    "tax_regime": CompanyFiscalSettings.TaxRegime.SIMPLES_NACIONAL,
-    "street": "Rua Doutor Azevedo Sampaio",
-    "street_number": "50",
-    "district": "Centro",
-    "postal_code": "18010220",
-    "city": "Sorocaba",
-    "state": "SP",
-    "phone": "1533276436",
-}
+COMPANY = {**DEMO_COMPANY, "phone": "1533276436"}  # the demo's company, reachable by phone
 
 
 def company_ready(**changes) -> CompanyFiscalSettings:
