@@ -29,7 +29,6 @@ FINANCEIRO_PERMISSIONS = [
     "catalog.add_product",
     "catalog.change_product",
     "catalog.view_stockmovement",
-    "fiscal.view_companyfiscalsettings",
 ]
 
 GESTOR_PERMISSIONS = [
@@ -38,6 +37,7 @@ GESTOR_PERMISSIONS = [
     "catalog.view_stocksettings",
     "catalog.change_stocksettings",
     "catalog.add_stockmovement",
+    "fiscal.view_companyfiscalsettings",
     "fiscal.change_companyfiscalsettings",
     "integrations.view_integration",
     "integrations.add_integration",
