@@ -16,7 +16,7 @@ from catalog.models import Product
 from core.request_ids import bad_id_response, parse_id
 from customers.models import Customer
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .forms import ItemProductForm, SaleTermsForm
 from .models import BulkConfirmation, Sale, SaleItem
 
@@ -111,6 +111,7 @@ class ReviewPagesMixin:
             "form": form,
             "receivables": sale.receivables.order_by("number") if not sale.is_pending else [],
             "history": selectors.sale_history(sale),
+            "extension_panels": extensions.panels(request, sale),
             **self._replaced_product_context(request),
         }
         return TemplateResponse(request, "admin/sales/sale/review.html", context)
