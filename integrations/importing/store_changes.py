@@ -95,7 +95,7 @@ def apply_store_change(integration: Integration, record: ImportRecord, fetched: 
     if not is_news(record, word):
         return record
     with transaction.atomic():
-        locked = ImportRecord.objects.select_for_update().select_related("sale").get(pk=record.pk)
+        locked = ImportRecord.objects.select_for_update(of=("self",)).select_related("sale").get(pk=record.pk)
         if locked.sale is None or not is_news(locked, word):
             return locked  # another delivery applied it a moment ago
         before = applied_state(locked)

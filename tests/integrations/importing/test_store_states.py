@@ -120,3 +120,46 @@ def test_a_partial_refund_is_news_when_its_amount_changes():
     record = _record(StoreState.PARTIALLY_REFUNDED, Decimal("10.00"))
     assert not is_news(record, _word(StoreState.PARTIALLY_REFUNDED, "10.00"))
     assert is_news(record, _word(StoreState.PARTIALLY_REFUNDED, "15.00"))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_the_same_change_applied_by_two_workers_at_once_has_one_effect(confirmed, monkeypatch):
+    """Two deliveries of one cancellation handled at the same instant (two workers): the record's
+    row lock makes the second see the first's work, so one cancellation or one note."""
+    from dataclasses import replace
+
+    from audit.models import AuditEntry
+    from integrations.importing import import_order
+    from integrations.importing.orders import import_fetched
+    from sales import services as sales_services
+    from sales.models import Sale
+    from tests.concurrency import run_together_or_raise
+    from tests.core.factories import UserFactory
+    from tests.integrations.factories import IntegrationFactory
+
+    integration = IntegrationFactory()
+    order = StoreOrderFactory()
+    sale = import_order(integration, order).sale
+    if confirmed:
+        sale = sales_services.confirm_sale(sale, UserFactory())
+    real = sales_services.flag_store_change if confirmed else sales_services.cancel_sale
+
+    def slow(*args, **kwargs):  # hold the first worker's transaction open a moment
+        import time
+
+        result = real(*args, **kwargs)
+        time.sleep(0.3)
+        return result
+
+    monkeypatch.setattr(sales_services, "flag_store_change" if confirmed else "cancel_sale", slow)
+    cancelled = FetchedOrder.mapped(replace(order, is_cancelled=True, store_state=None))
+    run_together_or_raise(
+        lambda: import_fetched(integration, cancelled), lambda: import_fetched(integration, cancelled)
+    )
+
+    sale.refresh_from_db()
+    action = AuditEntry.Action.SALE_CHANGED if confirmed else AuditEntry.Action.SALE_CANCELLED
+    assert AuditEntry.objects.filter(object_id=str(sale.pk), action=action).count() == 1
+    assert sale.status == (Sale.Status.CONFIRMED if confirmed else Sale.Status.CANCELLED)
