@@ -44,7 +44,7 @@ DEFAULT_ITEMS = [
 
 @cache
 def situations() -> dict[str, dict]:
-    """The store's situation list (the documented `situacao` example plus `faturado`)."""
+    """The store's situation list, as documented (its `situacao` example)."""
     rows = json.loads((Path(__file__).parent / "data" / "situacoes.json").read_text(encoding="utf-8"))
     return {row["codigo"]: row for row in rows}
 
