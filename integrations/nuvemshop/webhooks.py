@@ -29,7 +29,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from integrations import cancellations, services
+from integrations import services
 from integrations.errors import AuthError, StoreError, Suspended
 from integrations.importing import import_single_order
 from integrations.models import Integration, WebhookEvent
@@ -44,22 +44,29 @@ SIGNATURE_HEADER = "X-Linkedstore-Hmac-Sha256"
 # The bodies are thin ({store_id, event, id}, LGPD ones a little more): anything this big is not
 # from the store, and is refused before it is read or hashed.
 MAX_BODY_BYTES = 64 * 1024
-ORDER_IMPORT_EVENTS = frozenset({"order/created", "order/paid", "order/updated"})
-ORDER_CANCEL_EVENTS = frozenset({"order/cancelled", "order/voided"})
+# Every order event means "fetch this order again": a new paid order is imported, and what the store
+# now says about an imported one (cancelled, refunded, voided…) is applied to its sale, as a poll
+# would (integrations.importing.store_changes).
+ORDER_IMPORT_EVENTS = frozenset(
+    {"order/created", "order/paid", "order/updated", "order/cancelled", "order/voided"}
+)
 APP_EVENTS = frozenset({"app/uninstalled", "app/suspended", "app/resumed"})
 # A pending event older than this is taken as lost by the queue when the store delivers it again.
 STALE_PENDING = timedelta(minutes=5)
 # A byte-identical delivery (same store, event and id) within this long of one already stored is
 # the same delivery again, the store's retry or a replay: counted on that row, neither fetched nor
 # stored again. A window and not forever, because the bodies are thin: a real later change of an
-# order sends an order/updated byte-identical to the earlier one. Past the window it is handled
-# again; inside it, the scheduled import (every IMPORT_SCHEDULE_MINUTES, reading orders by the
-# time they changed) picks the change up. A replay costs at most one fetch and one row per window.
-# App events are not windowed (suspended, resumed, suspended again is real): the store is asked.
+# order sends an order/updated byte-identical to the earlier one. So order/updated is handled a
+# second time in the window once the first was handled (a change right after another, a second
+# partial refund); a third is left to the scheduled import (every IMPORT_SCHEDULE_MINUTES, reading
+# orders by the time they changed), and past the window it is handled again. A replay costs at most
+# one fetch and one row per window (two for order/updated). App events are not windowed
+# (suspended, resumed, suspended again is real): the store is asked.
 REPEAT_WINDOW = timedelta(minutes=5)
+HANDLED_PER_WINDOW = {"order/updated": 2}
 # The store's bodies are a level or two deep; anything deeper is not from the store.
 MAX_DEPTH = 6
-KNOWN_EVENTS = ORDER_IMPORT_EVENTS | ORDER_CANCEL_EVENTS | APP_EVENTS | privacy.EVENTS
+KNOWN_EVENTS = ORDER_IMPORT_EVENTS | APP_EVENTS | privacy.EVENTS
 
 
 def signature_is_valid(body: bytes, signature: str | None) -> bool:
@@ -148,9 +155,11 @@ def _parsed(body: bytes) -> dict | None:
 
 
 def _count_repeat(integration: Integration, event: str, digest: str) -> bool:
-    """Whether this body was delivered within the repeat window (and not failed, which a new
-    delivery may retry); if so, it is counted on that row."""
-    earlier = (
+    """Whether this body is a repeat within the window (deliveries that failed are not counted: a
+    new one may retry them); if so, it is counted on the latest row. An order/updated whose
+    earlier delivery was handled already gets one follow-up (HANDLED_PER_WINDOW)."""
+    handled = HANDLED_PER_WINDOW.get(event, 1)
+    recent = list(
         WebhookEvent.objects.filter(
             integration=integration,
             event=event,
@@ -158,13 +167,12 @@ def _count_repeat(integration: Integration, event: str, digest: str) -> bool:
             received_at__gte=timezone.now() - REPEAT_WINDOW,
         )
         .exclude(status=WebhookEvent.Status.FAILED)
-        .order_by("-received_at")
-        .values_list("pk", flat=True)
-        .first()
+        .order_by("-received_at", "-pk")
+        .values_list("pk", "status")[:handled]
     )
-    if earlier is None:
+    if not recent or (len(recent) < handled and recent[0][1] != WebhookEvent.Status.PENDING):
         return False
-    WebhookEvent.objects.filter(pk=earlier).update(deliveries=F("deliveries") + 1)
+    WebhookEvent.objects.filter(pk=recent[0][0]).update(deliveries=F("deliveries") + 1)
     return True
 
 
@@ -206,13 +214,6 @@ def _dispatch(integration: Integration, event: WebhookEvent) -> str:
     )
     if name in ORDER_IMPORT_EVENTS:
         record = import_single_order(integration, event.resource_id)
-        return WebhookEvent.Status.PROCESSED if record is not None else WebhookEvent.Status.IGNORED
-    if name in ORDER_CANCEL_EVENTS:
-        record = cancellations.cancel_store_order(
-            integration,
-            event.resource_id,
-            reason=_("Order cancelled at Nuvemshop on %(when)s.") % {"when": when},
-        )
         return WebhookEvent.Status.PROCESSED if record is not None else WebhookEvent.Status.IGNORED
     if name in APP_EVENTS:
         return _app_event(integration, event, when)

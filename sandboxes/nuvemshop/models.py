@@ -29,8 +29,6 @@ class SandboxStore(models.Model):
     # The live token; a reinstall or an uninstall replaces it, killing the old one.
     access_token = models.CharField(max_length=64, blank=True)
     scope = models.CharField(max_length=200, default="read_orders,read_customers,write_webhooks")
-    # Nuvemshop suspended the app in this store: the API answers 402 until it resumes.
-    app_suspended = models.BooleanField(default=False)
     bucket_size = models.PositiveIntegerField(default=40)
     drain_per_second = models.FloatField(default=2.0)
     bucket_level = models.FloatField(default=0.0)
@@ -41,6 +39,8 @@ class SandboxStore(models.Model):
     # Calls answered normally before the forced answers start (credentials revoked mid-run).
     forced_after = models.PositiveIntegerField(default=0)
     page_change = models.CharField(max_length=20, choices=PageChange.choices, blank=True)
+    # The app suspended in this store (app/suspended): the API answers 402 until app/resumed.
+    suspended = models.BooleanField(default=False)
     requests_served = models.PositiveIntegerField(default=0)
     requests_rejected = models.PositiveIntegerField(default=0)
     next_order_number = models.PositiveIntegerField(default=100)

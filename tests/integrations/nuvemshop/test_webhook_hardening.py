@@ -61,8 +61,8 @@ def test_a_replayed_app_uninstalled_does_not_disconnect_a_store_connected_again_
 @pytest.mark.django_db(transaction=True)
 def test_a_replayed_app_suspended_does_not_suspend_a_working_store(gestor_client, store):
     integration = installed_integration(gestor_client, store)
-    sandbox.suspend(store)
-    sandbox.resume(store)
+    sandbox.suspend_app(store)
+    sandbox.resume_app(store)
     sandbox.send_webhook(store, "app/suspended", store.store_id)  # replayed: the store works
     integration.refresh_from_db()
     assert integration.connection_status == Integration.ConnectionStatus.CONNECTED
@@ -83,6 +83,23 @@ def test_a_replayed_order_paid_is_neither_fetched_again_nor_stored_again(gestor_
     assert requests_reaching(store) == before
     event = WebhookEvent.objects.get()
     assert event.deliveries == 6 and Sale.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_replayed_order_updated_is_fetched_at_most_twice_per_window(gestor_client, store):
+    """A change right after another sends the same body again: handled once more; then counted."""
+    installed_integration(gestor_client, store)
+    order = sandbox.create_order(store, paid=True)
+    raw, signature = signed({"store_id": store.store_id, "event": "order/updated", "id": order.order_id})
+    assert post(gestor_client, raw, signature).json() == {"status": "stored"}
+    before = requests_reaching(store)
+    assert post(gestor_client, raw, signature).json() == {"status": "stored"}
+    after_follow_up = requests_reaching(store)
+    assert after_follow_up > before
+    for _ in range(5):
+        assert post(gestor_client, raw, signature).json() == {"status": "duplicate"}
+    assert requests_reaching(store) == after_follow_up
+    assert sorted(WebhookEvent.objects.values_list("deliveries", flat=True)) == [1, 6]
 
 
 @pytest.mark.django_db(transaction=True)

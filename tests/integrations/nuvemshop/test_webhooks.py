@@ -130,9 +130,10 @@ def test_duplicate_and_out_of_order_deliveries_make_one_sale(gestor_client, stor
     sandbox.send_webhook(store, "order/updated", order.order_id)
     assert Sale.objects.count() == 1
     assert ImportRecord.objects.get().status == ImportRecord.Status.IMPORTED
-    # The repeats within the repeat window are counted on the rows they repeat, not stored again.
-    rows = dict(WebhookEvent.objects.values_list("event", "deliveries"))
-    assert rows == {"order/updated": 2, "order/paid": 2}
+    # Within the repeat window order/paid is counted on its row; an order/updated after the first
+    # was handled may be news (a change right after another) and is handled once more.
+    rows = sorted(WebhookEvent.objects.values_list("event", "deliveries"))
+    assert rows == [("order/paid", 2), ("order/updated", 1), ("order/updated", 1)]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -154,7 +155,7 @@ def test_an_order_cancelled_after_import_cancels_the_pending_sale(gestor_client,
     sandbox.cancel_order(order)
     sale = Sale.objects.get()
     assert sale.status == Sale.Status.CANCELLED
-    assert "cancelado na Nuvemshop" in sale.notes
+    assert "Loja da Ana (Nuvemshop): o pedido 101 foi cancelado na loja em" in sale.notes
 
 
 @pytest.mark.django_db(transaction=True)
@@ -166,14 +167,15 @@ def test_an_order_cancelled_after_the_sale_was_confirmed_is_flagged(gestor_clien
     sandbox.cancel_order(order)
     sale = Sale.objects.get()
     assert sale.status == Sale.Status.CONFIRMED
-    assert "cancelado na Nuvemshop" in sale.attention_reason
+    assert "o pedido 101 foi cancelado na loja em" in sale.attention_reason
+    assert "depois que esta venda foi confirmada" in sale.attention_reason
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_suspended_store_is_not_called_at_all_until_app_resumed(gestor_client, store):
     """The store's guideline: while the app is suspended, stop calling; app/resumed says it is back."""
     integration = installed_integration(gestor_client, store)
-    sandbox.suspend(store)
+    sandbox.suspend_app(store)
     integration.refresh_from_db()
     assert integration.connection_status == Integration.ConnectionStatus.SUSPENDED
     assert not integration.may_import and not Integration.objects.importable().exists()
@@ -195,7 +197,7 @@ def test_a_suspended_store_is_not_called_at_all_until_app_resumed(gestor_client,
     assert requests_reaching_the_store() == before
     assert run.status == ImportRun.Status.SKIPPED and not Sale.objects.exists()
 
-    sandbox.resume(store)
+    sandbox.resume_app(store)
     integration.refresh_from_db()
     assert integration.connection_status == Integration.ConnectionStatus.CONNECTED
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='sandboxstore',
-            name='app_suspended',
+            name='suspended',
             field=models.BooleanField(default=False),
         ),
     ]
