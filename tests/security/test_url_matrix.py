@@ -293,11 +293,18 @@ def test_sandbox_pages_as_the_demo_mounts_them(client, users, count):
     from sandboxes.nuvemshop import services as ns_sandbox
 
     li_store = li_sandbox.create_store("Matriz")
+    li_order = li_sandbox.add_order(li_store)
     ns_store = ns_sandbox.create_store(name="Matriz", store_id=817999)
     pages = [
         ("get", reverse("loja_integrada_sandbox:index"), None, "gestor"),
         ("post", reverse("loja_integrada_sandbox:create_store"), {"name": "x"}, "gestor"),
         ("post", reverse("loja_integrada_sandbox:add_order", args=[li_store.pk]), {}, "gestor"),
+        (
+            "post",
+            reverse("loja_integrada_sandbox:change_situation", args=[li_order.pk]),
+            {"situacao": "cancelado"},
+            "gestor",
+        ),
         ("get", reverse("nuvemshop_sandbox:home"), None, "gestor"),
         ("post", reverse("nuvemshop_sandbox:home"), {"action": "new_order", "store": ns_store.pk}, "gestor"),
         ("post", reverse("nuvemshop_sandbox:home"), {"action": "suspend", "store": ns_store.pk}, "gestor"),
