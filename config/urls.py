@@ -22,3 +22,8 @@ if settings.STORE_SANDBOXES:
         path("sandbox/loja-integrada/", include("integrations.loja_integrada.sandbox.urls")),
         path("sandbox/nuvemshop/", include("integrations.nuvemshop.sandbox.urls")),
     ]
+
+# Refused, missing and failed pages in the admin's frame and the user's language.
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
