@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,6 @@ from audit.admin import AuditHistoryMixin
 from core.admin import ReadOnlyModelAdmin
 from core.templatetags.money import brl
 from core.widgets import PreloadedAutocompleteSelect
-from customers.models import Customer
 
 from . import bulk, selectors, services
 from .changelist import CappedCountPaginator, SaleChangeList
@@ -73,19 +73,19 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
     form = SaleAdminForm
     # Money typed the Brazilian way: 1.234,56.
     formfield_overrides = {models.DecimalField: {"localize": True}}
+    # What a clerk scans, narrow enough to fit beside the side menu at 1280 px: the number opens
+    # the review page, the customer's CPF/CNPJ sits under the name, the terms in one short cell.
     list_display = [
         "sale_number",
-        "review_link",
         "store_order",
-        "sale_date",
+        "date",
         "status_badge",
-        "customer_name",
-        "customer_document",
+        "customer_and_document",
         "total",
-        "items_count",
+        "terms",
         "flags",
     ]
-    list_display_links = ["sale_number"]
+    list_display_links = None
     list_filter = [QueueStatusFilter, "integration", "sale_date", "seller"]
     # Not joined: SaleChangeList reads them for the page's rows.
     list_select_related = False
@@ -165,41 +165,62 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
     # --- columns ----------------------------------------------------------------------------------
     @admin.display(description=_("number"), ordering="number")
     def sale_number(self, sale):
-        # A document number, read and typed as is: never grouped like a quantity ("1.079").
-        return str(sale.number)
+        """The number, as typed (never grouped like a quantity), opening the review page of a
+        pending sale and the sale's page otherwise."""
+        if sale.is_pending:
+            return format_html(
+                '<a href="{}" title="{}">{}</a>',
+                reverse("admin:sales_sale_review", args=[sale.pk]),
+                gettext("Review and confirm"),
+                str(sale.number),
+            )
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:sales_sale_change", args=[sale.pk]), sale.number
+        )
+
+    @admin.display(description=_("date"), ordering="sale_date")
+    def date(self, sale):
+        return date_format(sale.sale_date, "SHORT_DATE_FORMAT")
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, sale):
         return sale.get_status_display()
 
     @admin.display(description=_("customer"), ordering="customer__name")
-    def customer_name(self, sale):
-        return sale.customer.name
+    def customer_and_document(self, sale):
+        return format_html(
+            '{}<br><span class="ponte-quiet">{}</span>',
+            sale.customer.name,
+            sale.customer.formatted_document or "—",
+        )
 
     @admin.display(description=_("store order"), ordering="integration__name")
     def store_order(self, sale):
         if sale.integration is None:
             return "—"
         return format_html(
-            '{}<br><span style="white-space: nowrap">nº {}</span>',
-            sale.integration.name,
-            sale.external_number,
+            '{}<br><span class="ponte-quiet">nº {}</span>', sale.integration.name, sale.external_number
         )
 
-    @admin.display(description=_("CPF/CNPJ"), ordering="customer__document")
-    def customer_document(self, sale):
+    @admin.display(description=_("Payment"))
+    def terms(self, sale):
         return format_html(
-            '<span style="white-space: nowrap">{}</span>', sale.customer.formatted_document or "—"
+            '{}x<br><span class="ponte-quiet">{}</span>', sale.installments, sale.get_payment_method_display()
         )
-
-    @admin.display(description=_("items"))
-    def items_count(self, sale):
-        return sale.items_count
 
     @admin.display(description=_("check"))
     def flags(self, sale):
         """What deserves a second look before confirming, as short labels with the detail on hover."""
         flags = []
+        if sale.short_of_stock:
+            flags.append(
+                (
+                    gettext("Out of stock"),
+                    gettext(
+                        "An item needs more than the stock has; with the stock check on, confirming is refused."
+                    ),
+                )
+            )
         if sale.store_total_difference:
             flags.append(
                 (
@@ -214,7 +235,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
                     gettext("A product was created by the import; check for duplicates."),
                 )
             )
-        if sale.customer.origin == Customer.Origin.IMPORT:
+        if sale.new_customer:
             flags.append((gettext("New customer"), gettext("The customer was created by the import.")))
         if sale.possible_duplicate_customer:
             flags.append(
@@ -229,17 +250,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
 
     @admin.display(description=_("total"), ordering="total_amount")
     def total(self, sale):
-        return format_html('<span style="white-space: nowrap">{}</span>', brl(sale.total_amount))
-
-    @admin.display(description="")
-    def review_link(self, sale):
-        if not sale.is_pending:
-            return ""
-        return format_html(
-            '<a href="{}" style="white-space: nowrap">{}</a>',
-            reverse("admin:sales_sale_review", args=[sale.pk]),
-            gettext("Review and confirm"),
-        )
+        return format_html('<span class="ponte-nowrap">{}</span>', brl(sale.total_amount))
 
     # --- permissions ------------------------------------------------------------------------------
     def has_add_permission(self, request):

@@ -20,6 +20,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -47,8 +48,12 @@ def with_review_flags(sales: QuerySet[Sale]) -> QuerySet[Sale]:
     - `has_imported_product`: a line's product was created by a store import (maybe a duplicate
       of a product already in the catalogue);
     - `possible_duplicate_customer`: another customer has the same CPF/CNPJ under another name
-      (the import creates a new customer then, as the help pages say).
-    The customer's own origin and the store's total come with the row (select_related, fields).
+      (the import creates a new customer then, as the help pages say);
+    - `new_customer`: the import created the customer with this very sale, i.e. the customer came
+      from an import and has no earlier sale (their later sales are of a known customer);
+    - `short_of_stock`: some product's quantity on the sale (its lines added up) exceeds the
+      product's stock now, so confirming it with the stock check on is refused.
+    The store's total comes with the row.
     """
     other_customer_same_document = Customer.objects.filter(document=OuterRef("customer__document")).exclude(
         Q(pk=OuterRef("customer_id")) | Q(name_key=OuterRef("customer__name_key"))
@@ -57,6 +62,14 @@ def with_review_flags(sales: QuerySet[Sale]) -> QuerySet[Sale]:
         sale=OuterRef("pk"), product__origin=Product.Origin.IMPORT
     )
     items = SaleItem.objects.filter(sale=OuterRef("pk")).order_by().values("sale").annotate(n=Count("pk"))
+    earlier_sale_of_customer = Sale.objects.filter(customer=OuterRef("customer_id"), pk__lt=OuterRef("pk"))
+    product_short = (
+        SaleItem.objects.filter(sale=OuterRef("pk"))
+        .order_by()
+        .values("product")
+        .annotate(needed=Sum("quantity"))
+        .filter(needed__gt=F("product__stock_quantity"))
+    )
     return sales.annotate(
         items_count=Subquery(items.values("n"), output_field=IntegerField()),
         has_imported_product=Exists(imported_product_line),
@@ -66,10 +79,27 @@ def with_review_flags(sales: QuerySet[Sale]) -> QuerySet[Sale]:
             default=Exists(other_customer_same_document),
             output_field=BooleanField(),
         ),
+        new_customer=Case(
+            When(customer__origin=Customer.Origin.IMPORT, then=~Exists(earlier_sale_of_customer)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        short_of_stock=Exists(product_short),
     )
 
 
-REVIEW_FLAGS = ("items_count", "has_imported_product", "possible_duplicate_customer")
+REVIEW_FLAGS = (
+    "items_count",
+    "has_imported_product",
+    "possible_duplicate_customer",
+    "new_customer",
+    "short_of_stock",
+)
+
+
+def review_flags(sale: Sale) -> Sale:
+    """with_review_flags for one sale (the review page), set on the instance given."""
+    return attach_review_flags([sale])[0]
 
 
 def attach_review_flags(sales: list[Sale]) -> list[Sale]:
