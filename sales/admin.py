@@ -217,7 +217,8 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
                 (
                     gettext("Out of stock"),
                     gettext(
-                        "An item needs more than the stock has; with the stock check on, confirming is refused."
+                        "An item needs more than the stock has; "
+                        "with the stock check on, confirming is refused."
                     ),
                 )
             )
