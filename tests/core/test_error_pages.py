@@ -45,3 +45,11 @@ def test_a_failure_shows_no_detail(financeiro):
     assert page.status_code == 500
     assert "Algo deu errado" in text and "Voltar ao início" in text and 'id="site-name"' in text
     assert "secret detail" not in text and "RuntimeError" not in text and "Traceback" not in text
+
+
+def test_the_start_page_links_the_manager_to_all_integrations(gestor_client, financeiro):
+    page = gestor_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="pt-BR").content.decode()
+    assert '<a href="/integrations/">Todas as integrações</a>' in page
+    clerk = Client()
+    clerk.force_login(financeiro)
+    assert "/integrations/" not in clerk.get("/admin/").content.decode()

@@ -117,12 +117,22 @@ def test_a_disconnected_integration_says_why_when_and_offers_to_connect_again(ge
 
 
 def test_the_switch_turns_imports_off_and_on(gestor_client):
-    integration = IntegrationFactory()
+    integration = IntegrationFactory(name="Loja Bela")
+    detail = reverse("integrations:detail", args=[integration.pk])
+    # Desativar asks first, naming the integration, and changes nothing until answered.
+    asked = gestor_client.get(detail).content.decode()
+    confirm_url = reverse("integrations:confirm_disable", args=[integration.pk])
+    assert f'href="{confirm_url}"' in asked
+    question = gestor_client.get(confirm_url).content.decode()
+    assert "Desativar a integração Loja Bela?" in question and 'value="Sim, desativar Loja Bela"' in question
+    integration.refresh_from_db()
+    assert integration.enabled
+
     url = reverse("integrations:toggle", args=[integration.pk])
-    response = gestor_client.post(url, {"enabled": "0"}, follow=True)
+    response = gestor_client.post(url, {"enabled": "0", "next": detail}, follow=True)
     integration.refresh_from_db()
     assert not integration.enabled
-    assert "Integração desativada" in response.content.decode()
+    assert "Integração Loja Bela desativada" in response.content.decode()
     gestor_client.post(url, {"enabled": "1"})
     integration.refresh_from_db()
     assert integration.enabled
