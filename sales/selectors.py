@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -33,7 +34,7 @@ from core.templatetags.money import brl
 from customers.documents import searched_document
 from customers.models import Customer, normalise_name
 
-from .models import Sale, SaleItem
+from .models import BulkConfirmation, Sale, SaleItem
 
 # The queue is worked oldest first, so no paid order waits behind newer ones; served by the
 # (status, sale_date, number) index. Every other list is newest first, served by (sale_date, number).
@@ -120,13 +121,30 @@ def attach_review_flags(sales: list[Sale]) -> list[Sale]:
     return sales
 
 
-def next_pending_sale(after: Sale) -> Sale | None:
-    """The pending sale that follows `after` in queue order; wraps to the oldest pending one."""
-    pending = Sale.objects.filter(status=Sale.Status.REVIEW_PENDING).exclude(pk=after.pk)
+def next_pending_sale(after: Sale, *, passed_over: Iterable[int] = ()) -> Sale | None:
+    """The pending sale that follows `after` in queue order, wrapping to the oldest pending one, and
+    never one of `passed_over`: the sales the clerk skipped (*Pular*) or saw refused in this round of
+    *Confirmar e próxima*, so the round ends instead of coming back to them."""
+    pending = Sale.objects.filter(status=Sale.Status.REVIEW_PENDING).exclude(pk__in=[after.pk, *passed_over])
     later = pending.filter(
         Q(sale_date__gt=after.sale_date) | Q(sale_date=after.sale_date, number__gt=after.number)
     )
     return later.order_by(*QUEUE_ORDERING).first() or pending.order_by(*QUEUE_ORDERING).first()
+
+
+def round_passed_over(raw: str) -> list[int]:
+    """The sales passed over in this round, as the review page carries them ("12,15"); anything
+    that is not a sale id is ignored."""
+    return list(dict.fromkeys(int(part) for part in raw.split(",") if part.strip().isdigit()))[:500]
+
+
+def sales_confirmed_in_batch(batch: BulkConfirmation) -> list[Sale]:
+    """The sales a bulk confirmation booked so far: those it went through, less those it listed as
+    staying pending, in the order they were selected."""
+    failed = {failure["sale"] for failure in batch.failures}
+    ids = [pk for pk in batch.sale_ids[: batch.processed] if pk not in failed]
+    found = Sale.objects.filter(pk__in=ids, status=Sale.Status.CONFIRMED).select_related("customer").in_bulk()
+    return [found[pk] for pk in ids if pk in found]
 
 
 def customers_sharing_document(customer: Customer) -> list[Customer]:
