@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -298,7 +299,20 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
     # --- bulk actions -----------------------------------------------------------------------------
     @admin.action(description=_("Confirm selected sales"), permissions=["confirm"])
     def confirm_selected(self, request, queryset):
-        """Each sale in its own transaction; the clerk watches the counts, then reads what stayed pending."""
+        """First the admin's "are you sure" page listing what will be booked (total, method,
+        installments); on "Sim, confirmar" each sale in its own transaction, and the clerk watches
+        the counts, then reads which sales were confirmed and which stayed pending."""
+        if request.POST.get("post") != "yes":
+            question = selectors.bulk_confirmation_question(queryset)
+            context = {
+                **self.admin_site.each_context(request),
+                "title": gettext("Confirm the selected sales?"),
+                "opts": self.model._meta,
+                "question": question,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "select_across": request.POST.get("select_across") == "1",
+            }
+            return TemplateResponse(request, "admin/sales/sale/bulk_confirm_question.html", context)
         selected = Sale.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
         batch = bulk.start_bulk_confirmation(list(selected.values_list("pk", flat=True)), request.user)
         return HttpResponseRedirect(reverse("admin:sales_sale_bulk_confirmation", args=[batch.pk]))

@@ -205,6 +205,7 @@ class ReviewPagesMixin:
             % {"count": batch.total},
             "opts": self.model._meta,
             "batch": batch,
+            "confirmed_sales": selectors.sales_confirmed_in_batch(batch),
             "percent": round(100 * batch.processed / batch.total) if batch.total else 100,
         }
         template = (

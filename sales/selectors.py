@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
@@ -136,6 +137,40 @@ def round_passed_over(raw: str) -> list[int]:
     """The sales passed over in this round, as the review page carries them ("12,15"); anything
     that is not a sale id is ignored."""
     return list(dict.fromkeys(int(part) for part in raw.split(",") if part.strip().isdigit()))[:500]
+
+
+@dataclass(frozen=True)
+class BulkConfirmationQuestion:
+    sales: list[Sale]  # the first LISTED of the selection, in queue order
+    count: int
+    total: Decimal
+    not_pending: int  # selected but already confirmed or cancelled: they will be listed as refused
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.sales)
+
+
+# The "are you sure" page names this many sales; past it, it says how many more and the sum of all.
+LISTED = 200
+
+
+def bulk_confirmation_question(selected: QuerySet[Sale]) -> BulkConfirmationQuestion:
+    """What "Confirmar vendas selecionadas" is about to book, for the clerk to see before it does:
+    each sale's customer, total, payment method and installments, and the sum of them all."""
+    selected = selected.order_by()
+    figures = selected.aggregate(
+        count=Count("pk"),
+        total=Sum("total_amount"),
+        not_pending=Count("pk", filter=~Q(status=Sale.Status.REVIEW_PENDING)),
+    )
+    listed = list(selected.select_related("customer").order_by(*QUEUE_ORDERING)[:LISTED])
+    return BulkConfirmationQuestion(
+        sales=listed,
+        count=figures["count"],
+        total=figures["total"] or Decimal("0"),
+        not_pending=figures["not_pending"],
+    )
 
 
 def sales_confirmed_in_batch(batch: BulkConfirmation) -> list[Sale]:

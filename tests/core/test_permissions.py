@@ -127,7 +127,8 @@ def test_a_clerk_who_may_view_but_not_confirm_gets_neither_the_page_nor_the_acti
     sale = objects["sale"]
     assert client.get(reverse("admin:sales_sale_review", args=[sale.pk])).status_code == 403
     client.post(
-        reverse("admin:sales_sale_changelist"), {"action": "confirm_selected", "_selected_action": [sale.pk]}
+        reverse("admin:sales_sale_changelist"),
+        {"action": "confirm_selected", "post": "yes", "_selected_action": [sale.pk]},
     )
     sale.refresh_from_db()
     assert sale.status == Sale.Status.REVIEW_PENDING

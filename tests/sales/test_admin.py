@@ -200,7 +200,7 @@ def test_bulk_confirm_reports_each_sale_and_confirms_the_pending_ones(financeiro
     # From the "Todas" list: the action applies to the sales ticked in the list shown.
     response = financeiro_client.post(
         f"{CHANGELIST}?status=all",
-        {"action": "confirm_selected", "_selected_action": [first.pk, second.pk, already.pk]},
+        {"action": "confirm_selected", "post": "yes", "_selected_action": [first.pk, second.pk, already.pk]},
     )
     # The clerk lands on the bulk confirmation's page: counts, then what stayed pending and why.
     batch = BulkConfirmation.objects.get()
@@ -225,7 +225,7 @@ def test_bulk_confirm_one_refusal_does_not_undo_the_others(financeiro_client):
     )
     short = PendingSaleFactory()
     financeiro_client.post(
-        CHANGELIST, {"action": "confirm_selected", "_selected_action": [fine.pk, short.pk]}
+        CHANGELIST, {"action": "confirm_selected", "post": "yes", "_selected_action": [fine.pk, short.pk]}
     )
     fine.refresh_from_db()
     short.refresh_from_db()

@@ -53,7 +53,8 @@ def test_a_large_selection_is_queued_and_the_page_shows_it_waiting(
 ):
     sales = stocked_sales(3)
     response = financeiro_client.post(
-        CHANGELIST, {"action": "confirm_selected", "_selected_action": [sale.pk for sale in sales]}
+        CHANGELIST,
+        {"action": "confirm_selected", "post": "yes", "_selected_action": [sale.pk for sale in sales]},
     )
     batch = BulkConfirmation.objects.get()
     assert response["Location"] == page_url(batch)
