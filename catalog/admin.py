@@ -42,6 +42,10 @@ class ProductAdmin(admin.ModelAdmin):
         # Sales and stock movements point at products; switch one off with "active" instead.
         return False
 
+    def autocomplete_label(self, product):
+        """How the product pickers (review page, sale form) name a product: what tells two alike apart."""
+        return services.product_choice_label(product)
+
 
 class StockMovementForm(forms.ModelForm):
     """Stock counted or bought by hand; the sale movements are written by the confirm service."""

@@ -89,14 +89,14 @@ def test_the_detail_shows_activation_switch_sync_counts_and_failures(gestor_clie
     integration = IntegrationFactory(
         activated_at=sao_paulo(2026, 11, 1, 8, 0), last_sync_at=sao_paulo(2026, 11, 22, 14, 5)
     )
-    _record(integration, "failed", "estoque insuficiente: Casaco infantil, pedido 2, disponível 1")
+    _record(integration, "failed", "estoque insuficiente: Casaco infantil, quantidade 2, disponível 1")
     _record(integration, "skipped", "não pago")
     html = gestor_client.get(reverse("integrations:detail", args=[integration.pk])).content.decode()
     assert "Data de ativação" in html and "01/11/2026 08:00" in html
     assert "Integração ativada" in html and "Desativar" in html
     assert "Última sincronização bem-sucedida" in html and "22/11/2026 14:05" in html
     assert 'id="imported-count">0<' in html and 'id="failed-count">1<' in html
-    assert "estoque insuficiente: Casaco infantil, pedido 2, disponível 1" in html
+    assert "estoque insuficiente: Casaco infantil, quantidade 2, disponível 1" in html
     assert "Importar agora" in html
     assert integration.credential not in html and integration.credential_hint in html
 

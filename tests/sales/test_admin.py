@@ -168,7 +168,7 @@ def test_confirm_short_of_stock_says_why_and_keeps_the_sale_and_its_terms(financ
     record_in(product=sale.items.get().product, quantity=Decimal("1"))
     response = financeiro_client.post(review_url(sale), terms(sale, installments=3, _confirm="1"))
     assert response.status_code == 200
-    assert messages_of(response) == ["estoque insuficiente: Casaco infantil, pedido 2, disponível 1"]
+    assert messages_of(response) == ["estoque insuficiente: Casaco infantil, quantidade 2, disponível 1"]
     # The form keeps what the clerk typed; the database keeps the old terms.
     assert response.context["form"].data["installments"] == "3"
     sale.refresh_from_db()

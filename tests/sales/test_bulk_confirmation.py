@@ -104,7 +104,7 @@ def test_chunks_are_counted_as_they_go_and_failures_keep_their_reason(financeiro
         {
             "sale": short.pk,
             "number": short.number,
-            "reason": "estoque insuficiente: Cachecol listrado, pedido 1, disponível 0",
+            "reason": "estoque insuficiente: Cachecol listrado, quantidade 1, disponível 0",
         }
     ]
     assert batch.started_at and batch.finished_at
