@@ -38,7 +38,7 @@ class ProductMatches:
     @classmethod
     def read(cls, *, skus: Iterable[str], descriptions: Iterable[str]) -> ProductMatches:
         skus = {sku.strip() for sku in skus if sku and sku.strip()}
-        keys = {normalise_description(" ".join((d or "").split())) for d in descriptions}
+        keys = {_description_key(d) for d in descriptions}
         by_sku: dict[str, Product] = {}
         by_description: dict[str, Product] = {}
         if skus or keys:
@@ -52,17 +52,33 @@ class ProductMatches:
         return cls(by_sku=by_sku, by_description=by_description)
 
     def find(self, *, description: str, sku: str = "") -> Product | None:
-        """The product rule 5 selects: the exact SKU first, then the description (no case or extra spaces)."""
-        sku = (sku or "").strip()
-        if sku and sku in self.by_sku:
-            return self.by_sku[sku]
-        return self.by_description.get(normalise_description(" ".join((description or "").split())))
+        """The product the matching rule selects among these (see match_product)."""
+        return match_product([self], description=description, sku=sku)
 
     def add(self, product: Product) -> None:
         """A product created after the read: later lookups find it (the older ones still win)."""
         if product.sku:
             self.by_sku.setdefault(product.sku, product)
         self.by_description.setdefault(product.description_key, product)
+
+
+def _description_key(description: str) -> str:
+    return normalise_description(" ".join((description or "").split()))
+
+
+def match_product(known: Iterable[ProductMatches], *, description: str, sku: str = "") -> Product | None:
+    """The existing product an order's item is, by the product matching rule: the one with the
+    same description (compared without case or extra spaces), tried after an exact SKU when the
+    item names one. `known` are sets of products read or created earlier; an SKU match in any of
+    them wins over a description match, and an earlier set wins over a later one."""
+    known = list(known)
+    sku = (sku or "").strip()
+    if sku:
+        found = next((matches.by_sku[sku] for matches in known if sku in matches.by_sku), None)
+        if found is not None:
+            return found
+    key = _description_key(description)
+    return next((matches.by_description[key] for matches in known if key in matches.by_description), None)
 
 
 def find_or_create_product(
@@ -79,8 +95,8 @@ def find_or_create_product(
     without case or extra spaces; the oldest match wins. A new product gets the order's SKU when
     no other product holds it. Returns (product, created).
     """
-    existing = ProductMatches.read(skus=[sku], descriptions=[description]).find(
-        description=description, sku=sku
+    existing = match_product(
+        [ProductMatches.read(skus=[sku], descriptions=[description])], description=description, sku=sku
     )
     if existing is not None:
         return existing, False

@@ -12,9 +12,9 @@ from audit.services import Action, diff, record_audit
 from catalog import services as catalog_services
 from catalog.models import Product
 from catalog.services import Shortage, product_label
-from integrations.product_links import repoint_store_product
 
 from .models import CENT, Receivable, Sale, SaleItem, SaleNumber, to_cents
+from .signals import sale_item_product_replaced
 
 
 class SaleError(Exception):
@@ -257,7 +257,10 @@ def replace_item_product(item: SaleItem, product: Product, *, by=None) -> Produc
             return ProductSwap(item=current, previous=previous, store_links_moved=0)
         current.product = product
         current.save(update_fields=["product"])
-        moved = repoint_store_product(locked, current, previous=previous, product=product)
+        responses = sale_item_product_replaced.send(
+            sender=Sale, sale=locked, item=current, previous=previous, product=product
+        )
+        moved = sum(response for _receiver, response in responses if isinstance(response, int))
         record_audit(
             actor=by,
             action=Action.SALE_ITEM_PRODUCT_CHANGED,
@@ -357,4 +360,14 @@ def cancel_sale(sale: Sale, user, reason: str = "") -> Sale:
             changes={"status": (Sale.Status.REVIEW_PENDING, Sale.Status.CANCELLED)},
             note=reason,
         )
+    return locked
+
+
+def flag_for_attention(sale: Sale, *, note: str) -> Sale:
+    """Something a person must look at on this sale (the store changed the order after it was
+    confirmed, …): the note is added to attention_reason, one note per line, earlier ones kept."""
+    with transaction.atomic():
+        locked = Sale.objects.select_for_update().get(pk=sale.pk)
+        locked.attention_reason = f"{locked.attention_reason}\n{note}".strip()
+        locked.save(update_fields=["attention_reason", "updated_at"])
     return locked

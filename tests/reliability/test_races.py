@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from catalog.models import StockSettings
 from catalog.services import record_in
-from integrations import sync
-from integrations.loja_integrada.sandbox import store as li_sandbox
+from integrations import importing
 from integrations.models import ImportRecord, ImportRun, WebhookEvent
-from integrations.nuvemshop.sandbox import services as ns_sandbox
 from sales.confirmation import confirm_sales
 from sales.models import Sale
 from sales.services import InsufficientStock, ItemLine, SaleNotPending, confirm_sale
+from sandboxes.loja_integrada import store as li_sandbox
+from sandboxes.nuvemshop import services as ns_sandbox
 from tests.catalog.factories import ProductFactory
 from tests.concurrency import run_together
 from tests.core.factories import UserFactory
@@ -112,7 +112,7 @@ def busy_li_store(sandbox_api, sandbox_store):
 def test_four_workers_importing_the_same_store_at_once_make_each_sale_once(busy_li_store):
     integration, orders = busy_li_store
 
-    runs = run_together(*[lambda: sync.sync_integration(integration)] * 4)
+    runs = run_together(*[lambda: importing.sync_integration(integration)] * 4)
 
     # The lease lets one run through; the others stand down (one starting after the first ended
     # would find nothing left to import, also fine).
@@ -125,9 +125,9 @@ def test_four_workers_importing_the_same_store_at_once_make_each_sale_once(busy_
 
 def test_four_workers_without_the_lease_still_make_each_sale_once(busy_li_store, monkeypatch):
     integration, orders = busy_li_store
-    monkeypatch.setattr(sync, "acquire_lease", lambda integration: True)
+    monkeypatch.setattr(importing.run, "acquire_lease", lambda integration: True)
 
-    runs = run_together(*[lambda: sync.sync_integration(integration)] * 4)
+    runs = run_together(*[lambda: importing.sync_integration(integration)] * 4)
 
     assert [getattr(run, "status", run) for run in runs] == [ImportRun.Status.DONE] * 4, runs
     assert sorted(Sale.objects.values_list("external_id", flat=True)) == sorted(str(o.numero) for o in orders)
