@@ -44,7 +44,7 @@ def test_a_manager_sees_each_store_at_a_glance_and_imports_now(
     quiet_card = page.locator(f"#integration-{quiet.pk}")
     assert quiet_card.locator("rect.ponte-bar-empty").count() == 10  # the quiet days read as gaps
     assert quiet_card.locator("rect").nth(29).locator("title").text_content().endswith(": 0")
-    screenshot("integrations")
+    screenshot("integrations", doc="integrations")
 
     page.locator(f"#integration-{busy.pk}").get_by_role("button", name="Importar agora").click()
     page.wait_for_selector("[data-finished]")
@@ -69,7 +69,7 @@ def test_financeiro_cannot_reach_the_integrations(live_server, page, financeiro,
         assert page.locator("#content h1").inner_text() == "Você não tem acesso a esta página"
         assert page.locator("#site-name").is_visible()
         assert "Forbidden" not in page.content()
-    screenshot("forbidden")
+    screenshot("forbidden", doc="forbidden")
     page.get_by_role("link", name="Voltar ao início").click()
     assert page.locator("#content-main a[href$='/admin/sales/sale/']").count() >= 1
 

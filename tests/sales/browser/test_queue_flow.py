@@ -67,7 +67,7 @@ def test_ten_sales_reviewed_and_confirmed_with_confirm_and_next(live_server, pag
     clicks = 0
     page.goto(f"{live_server.url}/admin/sales/sale/")  # the queue, as the menu opens it
     assert page.locator("#result_list tbody tr").count() == 10
-    screenshot("queue")
+    screenshot("queue", doc="queue")
     page.locator("#result_list .field-sale_number a").first.click()  # the number opens the review
     clicks += 1
     for expected in sales:
@@ -115,7 +115,7 @@ def test_bulk_confirm_with_one_sale_short_of_stock(live_server, page, financeiro
     assert rows.count() == 4
     assert "Paulo Alves\tRevisão pendente\tDinheiro\t1x\tR$ 59,90" in rows.all_inner_texts()[-1]
     assert not Sale.objects.filter(status=Sale.Status.CONFIRMED).exists()
-    screenshot("bulk-question")
+    screenshot("bulk-question", doc="bulk-question")
     page.get_by_role("button", name="Sim, confirmar").click()
 
     assert page.locator(".batch-status").inner_text() == "Na fila"
@@ -130,7 +130,7 @@ def test_bulk_confirm_with_one_sale_short_of_stock(live_server, page, financeiro
     assert str(short.number) in failures
     confirmed = page.locator("#batch-confirmed-sales").inner_text()
     assert all(str(sale.number) in confirmed for sale in fine) and "Paulo Alves" not in confirmed
-    screenshot("bulk-confirm")
+    screenshot("bulk-confirm", doc="bulk-confirm")
 
     page.get_by_role("link", name="Voltar à fila").click()
     # The queue now holds only the sale that could not be confirmed.

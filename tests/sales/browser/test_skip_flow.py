@@ -66,7 +66,7 @@ def test_the_clerk_skips_the_sale_refused_for_stock_and_finishes_the_round(
     refusal = page.locator(".messagelist").inner_text()
     assert "Estoque insuficiente: Cachecol listrado, quantidade 2, disponível 0" in refusal
     assert page.locator("h1").inner_text() == f"Revisar venda {short.number}"  # stays, with the reason
-    screenshot("refused")
+    screenshot("refused", doc="refused-skip")
     page.click("input[name=_skip]")
     clicks += 1
 
