@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from solo.admin import SingletonModelAdmin
 
@@ -90,7 +92,7 @@ class StockMovementAdmin(admin.ModelAdmin):
     """Append-only: movements are listed, and added by hand as adjustments; never changed or deleted."""
 
     form = StockMovementForm
-    list_display = ["created_at", "product", "signed_quantity", "kind", "sale", "created_by", "note"]
+    list_display = ["created_at", "product", "signed_quantity", "kind", "sale_link", "created_by", "note"]
     list_filter = ["kind", "created_at"]
     list_select_related = ["product", "sale", "created_by"]
     search_fields = ["product__description", "=product__sku", "=sale__number"]
@@ -102,10 +104,19 @@ class StockMovementAdmin(admin.ModelAdmin):
     def signed_quantity(self, movement):
         return quantity(movement.quantity)
 
+    @admin.display(description=_("sale"), ordering="sale")
+    def sale_link(self, movement):
+        """*Venda N*, linked to the sale's page."""
+        if movement.sale_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:sales_sale_change", args=[movement.sale_id]), movement.sale
+        )
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["product", "quantity", "kind", "sale", "sale_item", "note", "created_by", "created_at"]
+        return ["product", "signed_quantity", "kind", "sale_link", "note", "created_by", "created_at"]
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditHistoryMixin
 from core.admin import ReadOnlyModelAdmin
-from core.templatetags.money import brl
+from core.templatetags.money import brl, quantity, unit_price
 from core.widgets import PreloadedAutocompleteSelect
 
 from . import bulk, selectors, services
@@ -43,8 +43,8 @@ class SaleItemInline(admin.TabularInline):
 
     model = SaleItem
     form = SaleItemForm
-    fields = ["position", "product", "details", "quantity", "unit_price", "line_total"]
-    readonly_fields = ["position", "quantity", "unit_price", "line_total"]
+    fields = ["position", "product", "details", "quantity_shown", "unit_price_shown", "line_total"]
+    readonly_fields = ["position", "quantity_shown", "unit_price_shown", "line_total"]
     autocomplete_fields = ["product"]
     extra = 0
     can_delete = False
@@ -52,6 +52,14 @@ class SaleItemInline(admin.TabularInline):
     @admin.display(description=_("total"))
     def line_total(self, item):
         return brl(item.total)
+
+    @admin.display(description=_("quantity"))
+    def quantity_shown(self, item):
+        return quantity(item.quantity)  # 2, 1,5: not 2,000
+
+    @admin.display(description=_("unit price"))
+    def unit_price_shown(self, item):
+        return unit_price(item.unit_price)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("product")
@@ -107,9 +115,9 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
         "status",
         "integration",
         "external_number",
-        "items_amount",
-        "total_amount",
-        "store_total_amount",
+        "items_amount_shown",
+        "total_amount_shown",
+        "store_total_amount_shown",
         "attention_reason",
         "confirmed_by",
         "confirmed_at",
@@ -126,11 +134,11 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
             _("Amounts"),
             {
                 "fields": [
-                    "items_amount",
+                    "items_amount_shown",
                     "shipping_amount",
                     "discount_amount",
-                    "total_amount",
-                    "store_total_amount",
+                    "total_amount_shown",
+                    "store_total_amount_shown",
                 ]
             },
         ),
@@ -138,6 +146,19 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
         (None, {"fields": ["notes", "confirmed_by", "confirmed_at", "cancelled_by", "cancelled_at"]}),
     ]
     autocomplete_fields = ["customer"]
+
+    # The amounts the form shows but does not edit, as money (R$ 52,10), not bare numbers.
+    @admin.display(description=_("items"))
+    def items_amount_shown(self, sale):
+        return brl(sale.items_amount)
+
+    @admin.display(description=_("total"))
+    def total_amount_shown(self, sale):
+        return brl(sale.total_amount)
+
+    @admin.display(description=Sale._meta.get_field("store_total_amount").verbose_name)
+    def store_total_amount_shown(self, sale):
+        return brl(sale.store_total_amount) or "—"
 
     def get_changelist(self, request, **kwargs):
         return SaleChangeList
@@ -330,10 +351,18 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
                 )
 
 
+def sale_link(sale) -> str:
+    """*Venda N*, linked to the sale's page, wherever a row points at a sale."""
+    if sale is None:
+        return "—"
+    return format_html('<a href="{}">{}</a>', reverse("admin:sales_sale_change", args=[sale.pk]), str(sale))
+
+
 class ReceivableAdmin(ReadOnlyModelAdmin):
     """Contas a receber: written by the confirm service only, so read-only here."""
 
-    list_display = ["sale", "customer", "number", "due_date", "amount_brl", "status"]
+    list_display = ["sale_link", "customer", "number", "due_date", "amount_brl", "status"]
+    fields = ["sale_link", "number", "due_date", "amount_brl", "status", "created_at"]
     list_filter = ["status", "due_date"]
     list_select_related = ["sale__customer"]
     search_fields = ["sale__customer__name", "=sale__number"]
@@ -348,6 +377,10 @@ class ReceivableAdmin(ReadOnlyModelAdmin):
     @admin.display(description=_("amount"), ordering="amount")
     def amount_brl(self, receivable):
         return brl(receivable.amount)
+
+    @admin.display(description=_("sale"), ordering="sale__number")
+    def sale_link(self, receivable):
+        return sale_link(receivable.sale)
 
 
 admin.site.register(Sale, SaleAdmin)

@@ -112,7 +112,8 @@ def test_confirm_on_the_review_page(client_as, objects, role, allowed):
 def test_bulk_actions(client_as, objects, role, allowed, action):
     sale = objects["sale"]
     client_as(role).post(
-        reverse("admin:sales_sale_changelist"), {"action": action, "post": "yes", "_selected_action": [sale.pk]}
+        reverse("admin:sales_sale_changelist"),
+        {"action": action, "post": "yes", "_selected_action": [sale.pk]},
     )
     sale.refresh_from_db()
     assert (sale.status != Sale.Status.REVIEW_PENDING) is allowed

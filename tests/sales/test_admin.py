@@ -339,3 +339,40 @@ def test_change_form_of_a_pending_sale_leads_to_its_review(financeiro_client, sa
     )
     confirm_sale(sale, financeiro)
     assert review_url(sale) not in financeiro_client.get(url).content.decode()
+
+
+def test_the_sale_form_shows_quantities_and_money_as_people_write_them(financeiro_client):
+    coat = ProductFactory(description="Casaco infantil")
+    sale = PendingSaleFactory(
+        lines=[ItemLine(product=coat, quantity=Decimal("2"), unit_price=Decimal("11.1"))],
+        shipping_amount=Decimal("29.90"),
+    )
+    page = financeiro_client.get(
+        reverse("admin:sales_sale_change", args=[sale.pk]), HTTP_ACCEPT_LANGUAGE="pt-BR"
+    ).content.decode()
+    assert "2 × Casaco infantil" in page and "2.000 ×" not in page
+    assert "R$ 11,10" in page and "11,1000" not in page and "2,000" not in page
+    assert "R$ 22,20" in page  # Itens, as money
+    assert "R$ 52,10" in page  # Total
+
+
+def test_receivables_and_stock_movements_link_their_sale(financeiro_client, financeiro):
+    product = ProductFactory()
+    record_in(product=product, quantity=Decimal("5"))
+    sale = confirm_sale(
+        PendingSaleFactory(
+            lines=[ItemLine(product=product, quantity=Decimal("1"), unit_price=Decimal("101.80"))]
+        ),
+        financeiro,
+    )
+    link = f'<a href="{reverse("admin:sales_sale_change", args=[sale.pk])}">Venda {sale.number}</a>'
+    for url in [
+        reverse("admin:sales_receivable_changelist"),
+        reverse("admin:catalog_stockmovement_changelist"),
+    ]:
+        assert link in financeiro_client.get(url, HTTP_ACCEPT_LANGUAGE="pt-BR").content.decode(), url
+    receivable = sale.receivables.get()
+    page = financeiro_client.get(
+        reverse("admin:sales_receivable_change", args=[receivable.pk])
+    ).content.decode()
+    assert "R$ 101,80" in page and link in page
