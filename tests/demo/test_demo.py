@@ -92,3 +92,18 @@ def test_only_the_seed_module_itself_missing_is_skipped(logins_file, monkeypatch
     monkeypatch.setattr(demo, "SANDBOX_SEEDS", ["ponte_missing_package.demo"])
     with pytest.raises(ModuleNotFoundError):
         run_command()
+
+
+def test_the_demo_speaks_one_language_on_the_console(logins_file):
+    """bin/start's output is English throughout; the screens' words (Revisão pendente) are quoted."""
+    output = run_command()
+    for portuguese in [
+        "loja “",
+        "pedidos anteriores",
+        "Conectar: entre",
+        "Vender: em",
+        "ativada em",
+        "vendedor",
+    ]:
+        assert portuguese not in output
+    assert "Revisão pendente" in output
