@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from core.templatetags.money import brl, quantity
+from core.formatting import brl, format_quantity
 
 # The objects people act on in the back office. The trail may hold others (sign-in factors, the
 # task queue's schedules, the stores' sandboxes); the object-type filter offers only these.
@@ -96,7 +96,7 @@ def _value(model, key: str, value) -> str:
     try:
         if kind == "DecimalField":
             # Two places are money (prices, amounts); more are quantities, shown without useless zeros.
-            return brl(value) if field.decimal_places == 2 else quantity(value)
+            return brl(value) if field.decimal_places == 2 else format_quantity(Decimal(str(value)))
         if kind == "DateField":
             return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
         if kind == "DateTimeField":

@@ -12,15 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditHistoryMixin
 from core.admin import ReadOnlyModelAdmin
-from core.templatetags.money import brl, quantity, unit_price
+from core.formatting import brl, format_quantity, unit_price
 from core.widgets import PreloadedAutocompleteSelect
 
-from . import bulk, selectors, services
+from . import selectors, services
+from .admin_review import ReviewPagesMixin
 from .changelist import CappedCountPaginator, SaleChangeList
 from .filters import QueueStatusFilter
 from .forms import SaleAdminForm
 from .models import Receivable, Sale, SaleItem
-from .review_views import ReviewPagesMixin
 
 CONFIRM_PERMISSION = "sales.confirm_sale"
 
@@ -55,7 +55,7 @@ class SaleItemInline(admin.TabularInline):
 
     @admin.display(description=_("quantity"))
     def quantity_shown(self, item):
-        return quantity(item.quantity)  # 2, 1,5: not 2,000
+        return format_quantity(item.quantity)  # 2, 1,5: not 2,000
 
     @admin.display(description=_("unit price"))
     def unit_price_shown(self, item):
@@ -335,7 +335,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
             }
             return TemplateResponse(request, "admin/sales/sale/bulk_confirm_question.html", context)
         selected = Sale.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
-        batch = bulk.start_bulk_confirmation(list(selected.values_list("pk", flat=True)), request.user)
+        batch = services.start_bulk_confirmation(list(selected.values_list("pk", flat=True)), request.user)
         return HttpResponseRedirect(reverse("admin:sales_sale_bulk_confirmation", args=[batch.pk]))
 
     @admin.action(description=_("Cancel selected sales"), permissions=["cancel"])

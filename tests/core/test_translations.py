@@ -12,8 +12,7 @@ from audit.models import AuditEntry
 from catalog.models import StockSettings
 from catalog.services import record_in
 from integrations.models import ImportRecord, ImportRun, WebhookEvent
-from sales import bulk
-from sales.services import ItemLine, confirm_sale
+from sales.services import ItemLine, confirm_sale, start_bulk_confirmation
 from tests.catalog.factories import ProductFactory
 from tests.catalogue_english import ROOT, english_left, english_patterns
 from tests.core.factories import UserFactory
@@ -51,7 +50,7 @@ def everything(gestor):
     )
     run = ImportRun.objects.create(integration=store, trigger="manual", status=ImportRun.Status.DONE)
     WebhookEvent.objects.create(integration=store, event="order/paid", resource_id="77")
-    batch = bulk.start_bulk_confirmation([pending.pk], gestor)
+    batch = start_bulk_confirmation([pending.pk], gestor)
     return {"store": store, "pending": pending, "confirmed": confirmed, "run": run, "batch": batch}
 
 

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from catalog.models import Product, StockMovement
 from customers.models import Customer
 from demo import seed as demo
-from sales.confirmation import confirm_sales
 from sales.models import Sale
+from sales.services import confirm_sales
 
 pytestmark = pytest.mark.django_db
 

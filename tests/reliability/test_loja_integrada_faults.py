@@ -9,8 +9,8 @@ from django.utils import timezone
 from integrations import services as integration_services
 from integrations.importing import sync_integration
 from integrations.models import ImportRecord, ImportRun, Integration
-from sales import confirmation
 from sales.models import Sale
+from sales.services import confirmation
 from sandboxes.loja_integrada import store as sandbox
 from sandboxes.loja_integrada.models import SandboxStore
 from tests.integrations.factories import IntegrationFactory

@@ -4,33 +4,25 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from catalog.models import StockSettings
 from catalog.services import record_in
 from integrations import importing
 from integrations.models import ImportRecord, ImportRun, WebhookEvent
-from sales.confirmation import confirm_sales
 from sales.models import Sale
-from sales.services import InsufficientStock, ItemLine, SaleNotPending, confirm_sale
+from sales.services import InsufficientStock, ItemLine, SaleNotPending, confirm_sale, confirm_sales
 from sandboxes.loja_integrada import store as li_sandbox
 from sandboxes.nuvemshop import services as ns_sandbox
 from tests.catalog.factories import ProductFactory
-from tests.concurrency import run_together
+from tests.concurrency import RACE_MARKS, run_together
 from tests.core.factories import UserFactory
 from tests.integrations.factories import IntegrationFactory
 from tests.integrations.nuvemshop.conftest import installed_integration
 from tests.invariants import assert_books_consistent
 from tests.sales.factories import PendingSaleFactory
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not ON_POSTGRES, reason="row locks (select_for_update) need PostgreSQL"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = RACE_MARKS
 
 
 def test_bulk_confirm_racing_single_confirms_books_each_sale_once():

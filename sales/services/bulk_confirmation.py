@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from ..models import BulkConfirmation, Sale
 from . import confirmation
-from .models import BulkConfirmation, Sale
 
 logger = logging.getLogger(__name__)
 

@@ -8,15 +8,18 @@ primary-key order, so concurrent confirms neither double-book nor deadlock) and 
 second click, worker or bulk run finds the sale confirmed and changes nothing). With the stock
 check on, a sale short of stock is refused with every shortage listed.
 
-The single-sale confirm is `sales.services.confirm_sale` (a name other tools rely on, see
-DESIGN.md); this module builds on it and does the same for many sales at once.
+There is one implementation: `confirm_sales` books a chunk of sales at a time, and `confirm_sale`
+(the name other tools rely on) is that same path with one sale, raising its refusal.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from itertools import islice
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,24 +27,37 @@ from django.utils.translation import gettext as _
 from audit.services import Action, audit_entry, record_audits
 from catalog import services as catalog_services
 
-from .models import Receivable, Sale, SaleItem
-from .services import (
-    InsufficientStock,
-    SaleError,
-    SaleHasNoItems,
-    confirm_sale,
-    ensure_pending,
-    installment_plan,
-    items_amount,
-    update_sale_terms,
-)
+from ..models import CENT, Receivable, Sale, SaleItem, to_cents
+from .amounts import items_amount, set_amounts
+from .refusals import InsufficientStock, SaleError, SaleHasNoItems, ensure_pending
+from .review import update_sale_terms
 
 
-def confirm_sale_with_terms(sale: Sale, user, **terms) -> Sale:
-    """The review page's "Confirmar venda": save the clerk's terms and confirm, or change nothing."""
-    with transaction.atomic():
-        update_sale_terms(sale, **terms, by=user)
-        return confirm_sale(sale, user)
+@dataclass(frozen=True)
+class Installment:
+    number: int
+    due_date: date
+    amount: Decimal
+
+
+def installment_plan(total: Decimal, installments: int, first_due_date: date) -> list[Installment]:
+    """Split `total` into `installments` due a calendar month apart, adding up to the cent.
+
+    Every installment is the total divided evenly, rounded down to the cent; the cents left over
+    go one each to the first installments (100.00 in 3 → 33.34, 33.33, 33.33).
+    """
+    if installments < 1:
+        raise ValueError("installments must be at least 1")
+    total_cents = int((to_cents(total) / CENT).to_integral_value())
+    base, remainder = divmod(total_cents, installments)
+    return [
+        Installment(
+            number=index + 1,
+            due_date=first_due_date + relativedelta(months=index),
+            amount=(Decimal(base + (1 if index < remainder else 0)) * CENT).quantize(CENT),
+        )
+        for index in range(installments)
+    ]
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,28 @@ class ConfirmOutcome:
     sale: Sale
     confirmed: bool
     message: str
+    error: SaleError | None = None
+
+
+def confirm_sale(sale: Sale, user) -> Sale:
+    """Turn a pending sale into a real one: receivables and stock movements, in one transaction.
+
+    Locks the sale row, so a second click, a second worker or a bulk action racing a single
+    confirm finds it confirmed and changes nothing (SaleNotPending). With the stock check on,
+    every item short of stock is listed and nothing is written (InsufficientStock); a sale with
+    no items is refused (SaleHasNoItems). Returns the confirmed sale.
+    """
+    (outcome,) = _confirm_chunk([sale], user)
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.sale
+
+
+def confirm_sale_with_terms(sale: Sale, *, user, **terms) -> Sale:
+    """The review page's "Confirmar venda": save the clerk's terms and confirm, or change nothing."""
+    with transaction.atomic():
+        update_sale_terms(sale, **terms, by=user)
+        return confirm_sale(sale, user)
 
 
 # Sales confirmed per transaction by confirm_sales: large enough that the per-statement cost is
@@ -74,7 +112,7 @@ def confirm_sales(sales: Iterable[Sale], user) -> list[ConfirmOutcome]:
 
 @transaction.atomic
 def _confirm_chunk(sales: list[Sale], user) -> list[ConfirmOutcome]:
-    # Sales then products, each in primary-key order, as confirm_sale locks them: no crosswise wait.
+    # Sales then products, each in primary-key order: two chunks never wait on each other crosswise.
     locked = Sale.objects.select_for_update().filter(pk__in={sale.pk for sale in sales}).order_by("pk")
     locked = {sale.pk: sale for sale in locked}
     items_of = defaultdict(list)
@@ -107,16 +145,15 @@ def _confirm_chunk(sales: list[Sale], user) -> list[ConfirmOutcome]:
                 if shortages:
                     raise InsufficientStock(shortages)
         except SaleError as error:
-            outcomes.append(ConfirmOutcome(sale=sale, confirmed=False, message=str(error)))
+            outcomes.append(ConfirmOutcome(sale=sale, confirmed=False, message=str(error), error=error))
             continue
         for product_id, quantity in catalog_services.requested_quantities(lines).items():
             stock[product_id] -= quantity
 
         total = items_amount(items)
         if total != current.items_amount:
-            # As recalculate_totals: the receivables are for the items as they are now.
-            current.items_amount = total
-            current.total_amount = total + current.shipping_amount - current.discount_amount
+            # The receivables are for the items as they are now, so the stored amounts follow them.
+            set_amounts(current, items=total)
             Sale.objects.filter(pk=current.pk).update(
                 items_amount=current.items_amount, total_amount=current.total_amount
             )

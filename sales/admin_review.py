@@ -14,7 +14,7 @@ from django.utils.translation import gettext, ngettext
 from catalog import services as catalog_services
 from catalog.models import Product
 
-from . import confirmation, selectors, services
+from . import selectors, services
 from .forms import ItemProductForm, SaleTermsForm
 from .models import BulkConfirmation, Sale, SaleItem
 
@@ -67,8 +67,8 @@ class ReviewPagesMixin:
             terms = {key: form.cleaned_data[key] for key in terms}
             if "_confirm" in request.POST or "_confirm_next" in request.POST:
                 try:
-                    confirmation.confirm_sale_with_terms(
-                        sale, request.user, seller=form.cleaned_data["seller"], **terms
+                    services.confirm_sale_with_terms(
+                        sale, user=request.user, seller=form.cleaned_data["seller"], **terms
                     )
                 except services.SaleError as error:
                     self.message_user(request, str(error), messages.ERROR)
