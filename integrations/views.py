@@ -94,6 +94,8 @@ class ImportLogView(PermissionRequiredMixin, TemplateView):
         status = self.request.GET.get("status") or ""
         records = selectors.import_log(integration_id=integration_id, status=status)
         page = Paginator(records, self.paginate_by).get_page(self.request.GET.get("page"))
+        for record in page.object_list:
+            record.retryable = services.may_retry(record)
         return admin_page_context(
             self.request,
             title=_("Import log"),
