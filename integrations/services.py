@@ -198,8 +198,9 @@ def may_retry(record: ImportRecord) -> bool:
 def retry_imports(records: Iterable[ImportRecord]) -> RetryRequest:
     """Queue the store orders of these failed or skipped records to be fetched and imported again.
 
-    Imported records and orders that can never be imported are left alone; records of an integration that is off or disconnected are
-    not queued (the answer names those integrations, so the screen can say why).
+    Imported records and orders that can never be imported are left alone; records of an
+    integration that is off or disconnected are not queued (the answer names those integrations,
+    so the screen can say why).
     """
     by_integration: dict[int, list[str]] = defaultdict(list)
     integrations: dict[int, Integration] = {}
