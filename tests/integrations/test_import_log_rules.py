@@ -61,3 +61,20 @@ def test_the_order_listed_while_disabled_comes_in_once_enabled(fake_store):
 
     record = ImportRecord.objects.get(integration=integration, store_order_id=order.store_order_id)
     assert record.status == ImportRecord.Status.IMPORTED and record.sale is not None
+
+
+def test_the_card_the_detail_and_the_run_page_use_the_same_words(gestor_client):
+    from integrations.models import ImportRun
+
+    integration = IntegrationFactory()
+    run = ImportRun.objects.create(integration=integration, trigger="manual", status=ImportRun.Status.DONE)
+    pages = [
+        reverse("integrations:list"),
+        reverse("integrations:detail", args=[integration.pk]),
+        reverse("integrations:run", args=[integration.pk, run.pk]),
+    ]
+    for url in pages:
+        text = gestor_client.get(url, HTTP_ACCEPT_LANGUAGE="pt-BR").content.decode()
+        for words in ["Pedidos importados", "Pedidos ignorados", "Pedidos com falha"]:
+            assert words in text, (url, words)
+        assert ">Novos<" not in text
