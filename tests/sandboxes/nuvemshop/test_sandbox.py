@@ -1,5 +1,6 @@
 """The sandbox behaves like the store where Ponte depends on it."""
 
+import re
 import time
 
 import pytest
@@ -131,3 +132,12 @@ def test_staff_use_the_control_panel(gestor_client, store_with_order):
     response = gestor_client.post(PANEL, {"action": "new_order", "store": store.pk})
     assert response.status_code == 302
     assert store.orders.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_control_panel_shows_money_and_the_stores_words(gestor_client, installed):
+    store, _token = installed
+    sandbox.create_order(store, paid=True)
+    page = gestor_client.get("/sandbox/nuvemshop/").content.decode()
+    assert 'title="paid">Pago<' in page and 'title="open">Aberto<' in page
+    assert re.search(r"<td>R\$ \d+,\d\d</td>", page) and not re.search(r"R\$ \d+\.\d\d<", page)
