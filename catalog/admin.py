@@ -19,13 +19,13 @@ class ProductAdmin(admin.ModelAdmin):
     list_display = ["description", "sku", "price", "stock", "active", "origin"]
     list_filter = ["active", "origin", "origin_integration"]
     search_fields = ["description", "=sku"]
-    readonly_fields = ["stock_quantity", "origin", "origin_integration", "created_at", "updated_at"]
+    readonly_fields = ["stock", "origin", "origin_integration", "created_at", "updated_at"]
     fields = [
         "description",
         "sku",
         "sale_price",
         "active",
-        "stock_quantity",
+        "stock",
         "origin",
         "origin_integration",
         "created_at",
