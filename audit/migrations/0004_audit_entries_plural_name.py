@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0002_product_swap_actions'),
+        ('audit', '0003_customer_address_from_store_action'),
     ]
 
     operations = [
