@@ -54,10 +54,10 @@ def seed(*, gestor) -> list[str]:
             )
     base = settings.PUBLIC_BASE_URL
     return [
-        f"Nuvemshop (sandbox): loja “{store.name}” ({store.store_id}) com {store.orders.count()} pedidos "
-        "anteriores à integração (não serão importados: não há importação retroativa).",
-        f"  Conectar: entre como {gestor.get_username()}, abra {base}{reverse('nuvemshop:install')} "
-        "e clique em Conectar com Nuvemshop; na página da loja, clique em Instalar.",
-        f"  Vender: em {base}/sandbox/nuvemshop/ clique em Novo pedido pago; a venda aparece em "
-        "Revisão pendente em segundos (com o qcluster rodando).",
+        f"Nuvemshop (sandbox): store “{store.name}” ({store.store_id}) with {store.orders.count()} orders "
+        "placed before the integration (not imported: there is no retroactive import).",
+        f"  Connect: log in as {gestor.get_username()}, open {base}{reverse('nuvemshop:install')} "
+        "and click Conectar com Nuvemshop; on the store's page, click Instalar.",
+        f"  Sell: at {base}/sandbox/nuvemshop/ click Novo pedido pago; the sale shows up in "
+        "Revisão pendente within seconds (with qcluster running).",
     ]

@@ -217,7 +217,7 @@ def test_with_the_stock_check_on_a_short_order_fails_then_comes_in_once_stock_ar
 
     record = import_order(integration, order)
     assert record.status == ImportRecord.Status.FAILED and record.reason_code == "insufficient_stock"
-    assert record.reason == "estoque insuficiente: Casaco infantil, pedido 2, disponível 1"
+    assert record.reason == "estoque insuficiente: Casaco infantil, quantidade 2, disponível 1"
     assert not Sale.objects.exists()
 
     record_in(product=product, quantity=Decimal("1"))
@@ -241,7 +241,7 @@ def test_in_a_page_each_order_is_checked_against_the_stock_alone_pending_sales_r
     records = importing.orders.import_orders(IntegrationFactory(), page)
 
     assert [r.status for r in records] == ["imported", "failed", "imported"]
-    assert records[1].reason == "estoque insuficiente: Gorro novo, pedido 1, disponível 0"
+    assert records[1].reason == "estoque insuficiente: Gorro novo, quantidade 1, disponível 0"
     assert not Product.objects.filter(description="Gorro novo").exists()
 
 
