@@ -54,10 +54,9 @@ def main() -> None:
     from django.contrib.auth import get_user_model
 
     with test_database():
-        from sales.services import confirm_sales
-
         from fiscal.services import NfeDraft, nfe_drafts, stream_drafts_zip
         from sales.models import Sale
+        from sales.services import confirm_sales
 
         pending_sales(args.sales)
         from catalog.models import StockSettings
