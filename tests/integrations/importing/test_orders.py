@@ -181,6 +181,22 @@ def test_a_product_is_created_when_none_has_the_description():
     assert product.origin_integration == integration
 
 
+@pytest.mark.parametrize(("barcode", "kept"), [("789-1020304055", "7891020304055"), ("SEM GTIN", "")])
+def test_a_new_product_takes_the_store_barcode_when_it_is_a_valid_gtin(barcode, kept):
+    matched = ProductFactory(description="Casaco infantil", gtin="")
+    order = StoreOrderFactory(
+        items=(
+            StoreOrderItemFactory(description="Meia listrada", gtin=barcode),
+            StoreOrderItemFactory(description="Casaco infantil", gtin="7891020304062"),
+        )
+    )
+    new, existing = (
+        item.product for item in import_order(IntegrationFactory(), order).sale.items.order_by("pk")
+    )
+    assert new.gtin == kept
+    assert existing == matched and existing.gtin == ""  # a product of the catalogue is not changed
+
+
 def test_an_exact_sku_wins_over_the_description():
     by_sku = ProductFactory(description="Casaco azul (cadastro interno)", sku="CAS-AZ")
     ProductFactory(description="Casaco azul")
