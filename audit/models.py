@@ -48,7 +48,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         verbose_name = _("audit entry")
-        verbose_name_plural = _("audit trail")
+        verbose_name_plural = _("audit entries")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["content_type", "object_id", "-created_at"], name="audit_object_idx")]
 

@@ -246,6 +246,15 @@ def product_label(product: Product) -> str:
     return f"{product.description} (#{product.pk})"
 
 
+def product_choice_label(product: Product) -> str:
+    """A product as a picker offers it: description, SKU when it has one, and the stock now, so a
+    clerk choosing between two alike sees which one is which and which one can be sold."""
+    stock = _("stock %(quantity)s") % {"quantity": format_quantity(product.stock_quantity)}
+    if product.sku:
+        return f"{product.description} · SKU {product.sku} · {stock}"
+    return f"{product.description} · {stock}"
+
+
 def product_uses(product: Product) -> list[str]:
     """What still uses this product, in words: sale items, stock movements, store product links."""
     counts = [

@@ -17,13 +17,14 @@ LOG_STATUSES = (ImportRecord.Status.FAILED, ImportRecord.Status.SKIPPED)
 
 
 def integrations_with_counts() -> QuerySet[Integration]:
-    """Every integration with how many orders it imported and how many failed.
+    """Every integration with how many orders it imported, skipped and failed.
 
     Each count is a correlated subquery counting one (integration, status) range of the
     importrecord_log_idx index, rather than a JOIN of every import record grouped by integration.
     """
     return Integration.objects.select_related("seller").annotate(
         imported_count=_records_with_status(ImportRecord.Status.IMPORTED),
+        skipped_count=_records_with_status(ImportRecord.Status.SKIPPED),
         failed_count=_records_with_status(ImportRecord.Status.FAILED),
     )
 

@@ -3,16 +3,17 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditHistoryMixin
 from core.admin import ReadOnlyModelAdmin
-from core.formatting import brl
+from core.formatting import brl, format_quantity, unit_price
 from core.widgets import PreloadedAutocompleteSelect
-from customers.models import Customer
 
 from . import extensions, selectors, services
 from .admin_review import ReviewPagesMixin
@@ -42,8 +43,8 @@ class SaleItemInline(admin.TabularInline):
 
     model = SaleItem
     form = SaleItemForm
-    fields = ["position", "product", "details", "quantity", "unit_price", "line_total"]
-    readonly_fields = ["position", "quantity", "unit_price", "line_total"]
+    fields = ["position", "product", "details", "quantity_shown", "unit_price_shown", "line_total"]
+    readonly_fields = ["position", "quantity_shown", "unit_price_shown", "line_total"]
     autocomplete_fields = ["product"]
     extra = 0
     can_delete = False
@@ -51,6 +52,14 @@ class SaleItemInline(admin.TabularInline):
     @admin.display(description=_("total"))
     def line_total(self, item):
         return brl(item.total)
+
+    @admin.display(description=_("quantity"))
+    def quantity_shown(self, item):
+        return format_quantity(item.quantity)  # 2, 1,5: not 2,000
+
+    @admin.display(description=_("unit price"))
+    def unit_price_shown(self, item):
+        return unit_price(item.unit_price)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("product")
@@ -73,19 +82,19 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
     form = SaleAdminForm
     # Money typed the Brazilian way: 1.234,56.
     formfield_overrides = {models.DecimalField: {"localize": True}}
+    # What a clerk scans, narrow enough to fit beside the side menu at 1280 px: the number opens
+    # the review page, the customer's CPF/CNPJ sits under the name, the terms in one short cell.
     list_display = [
         "sale_number",
-        "review_link",
         "store_order",
-        "sale_date",
+        "date",
         "status_badge",
-        "customer_name",
-        "customer_document",
+        "customer_and_document",
         "total",
-        "items_count",
+        "terms",
         "flags",
     ]
-    list_display_links = ["sale_number"]
+    list_display_links = None
     list_filter = [QueueStatusFilter, StoreChangeFilter, "integration", "sale_date", "seller"]
     # Not joined: SaleChangeList reads them for the page's rows.
     list_select_related = False
@@ -106,9 +115,9 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
         "status",
         "integration",
         "external_number",
-        "items_amount",
-        "total_amount",
-        "store_total_amount",
+        "items_amount_shown",
+        "total_amount_shown",
+        "store_total_amount_shown",
         "attention_reason",
         "confirmed_by",
         "confirmed_at",
@@ -125,11 +134,11 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
             _("Amounts"),
             {
                 "fields": [
-                    "items_amount",
+                    "items_amount_shown",
                     "shipping_amount",
                     "discount_amount",
-                    "total_amount",
-                    "store_total_amount",
+                    "total_amount_shown",
+                    "store_total_amount_shown",
                 ]
             },
         ),
@@ -137,6 +146,19 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
         (None, {"fields": ["notes", "confirmed_by", "confirmed_at", "cancelled_by", "cancelled_at"]}),
     ]
     autocomplete_fields = ["customer"]
+
+    # The amounts the form shows but does not edit, as money (R$ 52,10), not bare numbers.
+    @admin.display(description=_("items"))
+    def items_amount_shown(self, sale):
+        return brl(sale.items_amount)
+
+    @admin.display(description=_("total"))
+    def total_amount_shown(self, sale):
+        return brl(sale.total_amount)
+
+    @admin.display(description=Sale._meta.get_field("store_total_amount").verbose_name)
+    def store_total_amount_shown(self, sale):
+        return brl(sale.store_total_amount) or "—"
 
     def get_changelist(self, request, **kwargs):
         return SaleChangeList
@@ -165,41 +187,63 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
     # --- columns ----------------------------------------------------------------------------------
     @admin.display(description=_("number"), ordering="number")
     def sale_number(self, sale):
-        # A document number, read and typed as is: never grouped like a quantity ("1.079").
-        return str(sale.number)
+        """The number, as typed (never grouped like a quantity), opening the review page of a
+        pending sale and the sale's page otherwise."""
+        if sale.is_pending:
+            return format_html(
+                '<a href="{}" title="{}">{}</a>',
+                reverse("admin:sales_sale_review", args=[sale.pk]),
+                gettext("Review and confirm"),
+                str(sale.number),
+            )
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:sales_sale_change", args=[sale.pk]), sale.number
+        )
+
+    @admin.display(description=_("date"), ordering="sale_date")
+    def date(self, sale):
+        return date_format(sale.sale_date, "SHORT_DATE_FORMAT")
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, sale):
         return sale.get_status_display()
 
     @admin.display(description=_("customer"), ordering="customer__name")
-    def customer_name(self, sale):
-        return sale.customer.name
+    def customer_and_document(self, sale):
+        return format_html(
+            '{}<br><span class="ponte-quiet">{}</span>',
+            sale.customer.name,
+            sale.customer.formatted_document or "—",
+        )
 
     @admin.display(description=_("store order"), ordering="integration__name")
     def store_order(self, sale):
         if sale.integration is None:
             return "—"
         return format_html(
-            '{}<br><span style="white-space: nowrap">nº {}</span>',
-            sale.integration.name,
-            sale.external_number,
+            '{}<br><span class="ponte-quiet">nº {}</span>', sale.integration.name, sale.external_number
         )
 
-    @admin.display(description=_("CPF/CNPJ"), ordering="customer__document")
-    def customer_document(self, sale):
+    @admin.display(description=_("Payment"))
+    def terms(self, sale):
         return format_html(
-            '<span style="white-space: nowrap">{}</span>', sale.customer.formatted_document or "—"
+            '{}x<br><span class="ponte-quiet">{}</span>', sale.installments, sale.get_payment_method_display()
         )
-
-    @admin.display(description=_("items"))
-    def items_count(self, sale):
-        return sale.items_count
 
     @admin.display(description=_("check"))
     def flags(self, sale):
         """What deserves a second look before confirming, as short labels with the detail on hover."""
         flags = []
+        if sale.short_of_stock:
+            flags.append(
+                (
+                    gettext("Out of stock"),
+                    gettext(
+                        "An item needs more than the stock has; "
+                        "with the stock check on, confirming is refused."
+                    ),
+                )
+            )
         if sale.store_total_difference:
             flags.append(
                 (
@@ -214,7 +258,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
                     gettext("A product was created by the import; check for duplicates."),
                 )
             )
-        if sale.customer.origin == Customer.Origin.IMPORT:
+        if sale.new_customer:
             flags.append((gettext("New customer"), gettext("The customer was created by the import.")))
         if sale.possible_duplicate_customer:
             flags.append(
@@ -241,17 +285,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
 
     @admin.display(description=_("total"), ordering="total_amount")
     def total(self, sale):
-        return format_html('<span style="white-space: nowrap">{}</span>', brl(sale.total_amount))
-
-    @admin.display(description="")
-    def review_link(self, sale):
-        if not sale.is_pending:
-            return ""
-        return format_html(
-            '<a href="{}" style="white-space: nowrap">{}</a>',
-            reverse("admin:sales_sale_review", args=[sale.pk]),
-            gettext("Review and confirm"),
-        )
+        return format_html('<span class="ponte-nowrap">{}</span>', brl(sale.total_amount))
 
     # --- permissions ------------------------------------------------------------------------------
     def has_add_permission(self, request):
@@ -311,7 +345,20 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
     # --- bulk actions -----------------------------------------------------------------------------
     @admin.action(description=_("Confirm selected sales"), permissions=["confirm"])
     def confirm_selected(self, request, queryset):
-        """Each sale in its own transaction; the clerk watches the counts, then reads what stayed pending."""
+        """First the admin's "are you sure" page listing what will be booked (total, method,
+        installments); on "Sim, confirmar" each sale in its own transaction, and the clerk watches
+        the counts, then reads which sales were confirmed and which stayed pending."""
+        if request.POST.get("post") != "yes":
+            question = selectors.bulk_confirmation_question(queryset)
+            context = {
+                **self.admin_site.each_context(request),
+                "title": gettext("Confirm the selected sales?"),
+                "opts": self.model._meta,
+                "question": question,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "select_across": request.POST.get("select_across") == "1",
+            }
+            return TemplateResponse(request, "admin/sales/sale/bulk_confirm_question.html", context)
         selected = Sale.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
         batch = services.start_bulk_confirmation(list(selected.values_list("pk", flat=True)), request.user)
         return HttpResponseRedirect(reverse("admin:sales_sale_bulk_confirmation", args=[batch.pk]))
@@ -329,10 +376,18 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
                 )
 
 
+def sale_link(sale) -> str:
+    """*Venda N*, linked to the sale's page, wherever a row points at a sale."""
+    if sale is None:
+        return "—"
+    return format_html('<a href="{}">{}</a>', reverse("admin:sales_sale_change", args=[sale.pk]), str(sale))
+
+
 class ReceivableAdmin(ReadOnlyModelAdmin):
     """Contas a receber: written by the confirm service only, so read-only here."""
 
-    list_display = ["sale", "customer", "number", "due_date", "amount_brl", "status"]
+    list_display = ["sale_link", "customer", "number", "due_date", "amount_brl", "status"]
+    fields = ["sale_link", "number", "due_date", "amount_brl", "status", "created_at"]
     list_filter = ["status", "due_date"]
     list_select_related = ["sale__customer"]
     search_fields = ["sale__customer__name", "=sale__number"]
@@ -347,6 +402,10 @@ class ReceivableAdmin(ReadOnlyModelAdmin):
     @admin.display(description=_("amount"), ordering="amount")
     def amount_brl(self, receivable):
         return brl(receivable.amount)
+
+    @admin.display(description=_("sale"), ordering="sale__number")
+    def sale_link(self, receivable):
+        return sale_link(receivable.sale)
 
 
 admin.site.register(Sale, SaleAdmin)

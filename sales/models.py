@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils import formats, timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -258,7 +259,8 @@ class SaleItem(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.quantity} × {self.product}"
+        # 2 × Casaco infantil, not 2.000 × (quantities are stored with three decimals).
+        return f"{number_format(self.quantity.normalize(), use_l10n=True)} × {self.product}"
 
     @property
     def total(self) -> Decimal:

@@ -115,3 +115,9 @@ def test_pages_with_a_huge_id_in_the_path_are_404(gestor_client):
     ):
         response = gestor_client.get(url)
         assert response.status_code in (302, 404), (url, response.status_code)
+
+
+def test_a_review_round_carrying_ids_that_are_not_sale_ids_is_read_without_them(financeiro_client, sale):
+    url = reverse("admin:sales_sale_review", args=[sale.pk])
+    response = financeiro_client.get(f"{url}?round=²,{HUGE},abc,{sale.pk}")
+    assert response.status_code == 200

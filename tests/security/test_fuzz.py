@@ -47,6 +47,7 @@ review_posts = st.fixed_dictionaries(
         "item": typed,
         "product": typed,
         "replaced": typed,
+        "round": st.lists(typed, max_size=3).map(",".join),
         "_confirm": st.just("1"),
         "_confirm_next": st.just("1"),
         "_fragment": st.sampled_from(["preview", ""]),

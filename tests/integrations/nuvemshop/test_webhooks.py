@@ -190,8 +190,11 @@ def test_a_suspended_store_is_not_called_at_all_until_app_resumed(gestor_client,
     run = importing.sync_integration(integration)
     assert importing.import_single_order(integration, str(order.pk)) is None
     assert tasks.import_all_enabled() == 0
+    # The order the webhook announced is in the import log, saying why it did not come in yet.
+    arrived = ImportRecord.objects.get(integration=integration, store_order_id=str(order.pk))
+    assert arrived.status == ImportRecord.Status.SKIPPED and "suspensa" in arrived.reason
     failed = ImportRecord.objects.create(
-        integration=integration, store_order_id="1", status=ImportRecord.Status.FAILED, reason="falhou"
+        integration=integration, store_order_id="other-1", status=ImportRecord.Status.FAILED, reason="falhou"
     )
     assert services.retry_imports([failed]).queued == 0
     assert requests_reaching_the_store() == before
