@@ -102,6 +102,10 @@ class Sale(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
     cancelled_by = _decided_by(_("cancelled by"))
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+    # Estorno: a confirmed sale undone (receivables cancelled, stock back in); who, when and why.
+    reversed_by = _decided_by(_("reversed by"))
+    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True, editable=False)
+    reversal_reason = models.TextField(_("why reversed"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -112,6 +116,7 @@ class Sale(models.Model):
         permissions = [
             ("confirm_sale", _("Can confirm sales")),
             ("cancel_sale", _("Can cancel sales")),
+            ("reverse_sale", _("Can reverse confirmed sales")),
         ]
         # One per filter and ordering of the sales list (sales.admin, sales.selectors), so a page of
         # 50 is read in index order at any table size.
@@ -158,6 +163,15 @@ class Sale(models.Model):
                 condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False, confirmed_by__isnull=False),
                 name="sale_confirmed_has_who_and_when",
             ),
+            # A reversed sale is cancelled, and says who reversed it and why.
+            models.CheckConstraint(
+                condition=Q(reversed_at__isnull=True)
+                | (
+                    Q(status="cancelled", reversed_by__isnull=False, confirmed_at__isnull=False)
+                    & ~Q(reversal_reason="")
+                ),
+                name="sale_reversed_is_cancelled_with_who_and_why",
+            ),
         ]
 
     def __str__(self):
@@ -166,6 +180,11 @@ class Sale(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.REVIEW_PENDING
+
+    @property
+    def is_reversible(self) -> bool:
+        """Confirmed and not yet reversed: what the "Estornar venda" button is offered on."""
+        return self.status == self.Status.CONFIRMED
 
     @property
     def store_total_difference(self) -> Decimal | None:
