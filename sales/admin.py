@@ -15,6 +15,7 @@ from core.widgets import PreloadedAutocompleteSelect
 from customers.models import Customer
 
 from . import selectors, services
+from .admin_reversal import ReversalPagesMixin
 from .admin_review import ReviewPagesMixin
 from .changelist import CappedCountPaginator, SaleChangeList
 from .filters import QueueStatusFilter
@@ -69,7 +70,7 @@ class SaleItemInline(admin.TabularInline):
         return super().has_change_permission(request, obj) and (obj is None or obj.is_pending)
 
 
-class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
+class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, ReversalPagesMixin, admin.ModelAdmin):
     form = SaleAdminForm
     # Money typed the Brazilian way: 1.234,56.
     formfield_overrides = {models.DecimalField: {"localize": True}}
@@ -100,7 +101,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
     # a million); the sale_date filter (today, past 7 days, this month, this year) stays.
     list_per_page = 50
     inlines = [SaleItemInline]
-    actions = ["confirm_selected", "cancel_selected"]
+    actions = ["confirm_selected", "cancel_selected", "reverse_selected"]
     readonly_fields = [
         "sale_number",
         "status",
@@ -114,6 +115,9 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
         "confirmed_at",
         "cancelled_by",
         "cancelled_at",
+        "reversed_by",
+        "reversed_at",
+        "reversal_reason",
     ]
     fieldsets = [
         (None, {"fields": ["sale_number", "status", "customer", "seller", "sale_date", "attention_reason"]}),
@@ -135,6 +139,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
         ),
         (_("Store"), {"fields": ["integration", "external_number"]}),
         (None, {"fields": ["notes", "confirmed_by", "confirmed_at", "cancelled_by", "cancelled_at"]}),
+        (_("Reversal"), {"fields": ["reversed_by", "reversed_at", "reversal_reason"]}),
     ]
     autocomplete_fields = ["customer"]
 
