@@ -60,6 +60,7 @@ class IntegrationListView(PermissionRequiredMixin, TemplateView):
             cards=cards,
             can_change=self.request.user.has_perm("integrations.change_integration"),
             can_import=self.request.user.has_perm("integrations.run_import"),
+            notices=[text for provider in PROVIDERS.values() for text in provider.notices()],
         )
 
 
@@ -79,6 +80,7 @@ class IntegrationDetailView(PermissionRequiredMixin, TemplateView):
             active_run=selectors.active_run(integration),
             may_import=integration.may_import,
             stopped_reason=selectors.import_stopped_reason(integration),
+            notices=provider_for(integration).notices(),
             reconnect_url=provider_for(integration).connect_url(integration),
             can_change=self.request.user.has_perm("integrations.change_integration"),
             can_import=self.request.user.has_perm("integrations.run_import"),
