@@ -9,12 +9,34 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class StoreAddress:
+    """The customer's billing address as the store sent it; normalised (CEP, UF, IBGE code)
+    downstream. `updated_at` is when the store last changed it, when the store says."""
+
+    street: str = ""
+    number: str = ""
+    complement: str = ""
+    district: str = ""
+    postal_code: str = ""
+    city: str = ""
+    state: str = ""  # UF or the state's name
+    country: str = ""  # "BR", "Brasil", … as sent; "" when the store does not say
+    updated_at: datetime | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.street or self.postal_code or self.city)
+
+
+@dataclass(frozen=True)
 class StoreCustomer:
     name: str
     document: str = ""  # CPF or CNPJ as the store sent it; normalised and validated downstream
     email: str = ""
     business_phone: str = ""
     mobile_phone: str = ""
+    address: StoreAddress | None = None
+    state_registration: str = ""  # IE digits, "ISENTO", or "" as the store sent it
 
 
 @dataclass(frozen=True)
@@ -25,6 +47,7 @@ class StoreOrderItem:
     sku: str = ""
     store_product_id: str = ""
     store_variant_id: str = ""
+    gtin: str = ""  # barcode as the store sent it; validated downstream
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from core.formatting import brl
 from core.widgets import PreloadedAutocompleteSelect
 from customers.models import Customer
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .admin_reversal import ReversalPagesMixin
 from .admin_review import ReviewPagesMixin
 from .changelist import CappedCountPaginator, SaleChangeList
@@ -228,6 +228,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, ReversalPagesMixin, admin.M
                     gettext("Another customer has the same CPF/CNPJ under another name."),
                 )
             )
+        flags.extend((flag.label, flag.hint) for flag in getattr(sale, "extension_flags", ()))
         return format_html_join(
             " ", '<span class="ponte-flag" title="{}">{}</span>', ((hint, label) for label, hint in flags)
         )
@@ -287,6 +288,19 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, ReversalPagesMixin, admin.M
                     except services.SaleNotPending as error:
                         raise PermissionDenied(str(error)) from error
         super().save_formset(request, form, formset, change)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for action in extensions.list_actions():
+            actions[action.__name__] = self.get_action(action)
+        return actions
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        sale = self.get_object(request, object_id)
+        panels = extensions.panels(request, sale) if sale is not None else []
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "extension_panels": panels}
+        )
 
     # --- bulk actions -----------------------------------------------------------------------------
     @admin.action(description=_("Confirm selected sales"), permissions=["confirm"])

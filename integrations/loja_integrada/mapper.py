@@ -17,7 +17,13 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from integrations.store_order import StoreCustomer, StoreOrder, StoreOrderError, StoreOrderItem
+from integrations.store_order import (
+    StoreAddress,
+    StoreCustomer,
+    StoreOrder,
+    StoreOrderError,
+    StoreOrderItem,
+)
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
@@ -98,7 +104,7 @@ def map_order(data: Any) -> StoreOrder:
         is_cancelled=code in CANCELLED_CODES,
         status_label=_text(situation.get("nome")) or code,
         currency="BRL",  # Loja Integrada sells in reais only
-        customer=_customer(data.get("cliente"), fail),
+        customer=_customer(data.get("cliente"), fail, data.get("endereco_entrega"), placed_at),
         items=items,
         shipping_amount=_money(data.get("valor_envio"), fail, _("freight"), default=Decimal("0")),
         discount_amount=_money(data.get("valor_desconto"), fail, _("discount"), default=Decimal("0")),
@@ -131,7 +137,38 @@ def product_id(produto: Any) -> str:
     return ""
 
 
-def _customer(data: Any, fail) -> StoreCustomer:
+def map_address(cliente: Any, delivery: Any = None, *, as_of: datetime | None = None) -> StoreAddress | None:
+    """The customer's address: their main address (`cliente.enderecos`, `principal` first, as the
+    customer resource sends it), else the order's `endereco_entrega`. None when there is none."""
+    addresses = cliente.get("enderecos") if isinstance(cliente, dict) else None
+    candidates = [a for a in addresses or [] if isinstance(a, dict)]
+    candidates.sort(key=lambda address: not address.get("principal"))
+    if isinstance(delivery, dict):
+        candidates.append(delivery)
+    for address in candidates:
+        mapped = StoreAddress(
+            street=_text(address.get("endereco")),
+            number=_text(address.get("numero")),
+            complement=_text(address.get("complemento")),
+            district=_text(address.get("bairro")),
+            postal_code=_text(address.get("cep")),
+            city=_text(address.get("cidade")),
+            state=_text(address.get("estado")),
+            country=_text(address.get("pais")),
+            updated_at=as_of,
+        )
+        if not mapped.is_empty:
+            return mapped
+    return None
+
+
+def _state_registration(cliente: dict, delivery: Any) -> str:
+    """The IE of a company buyer: the customer's, else the delivery address's ("isento" kept)."""
+    delivery = delivery if isinstance(delivery, dict) else {}
+    return _text(cliente.get("ie")) or _text(delivery.get("ie"))
+
+
+def _customer(data: Any, fail, delivery: Any = None, placed_at: datetime | None = None) -> StoreCustomer:
     if not isinstance(data, dict):
         raise fail(_("the order has no customer data."))
     cnpj = _text(data.get("cnpj"))
@@ -146,6 +183,8 @@ def _customer(data: Any, fail) -> StoreCustomer:
         email=_text(data.get("email")),
         business_phone=_text(data.get("telefone_principal")) or _text(data.get("telefone_comercial")),
         mobile_phone=_text(data.get("telefone_celular")),
+        address=map_address(data, delivery, as_of=placed_at),
+        state_registration=_state_registration(data, delivery) if cnpj else "",
     )
 
 
@@ -171,6 +210,7 @@ def _item(line: Any, position: int, fail) -> StoreOrderItem:
         unit_price=unit_price,
         sku=_text(line.get("sku")),
         store_product_id=product_id(line.get("produto")),
+        gtin=_text(line.get("gtin")) or _text(line.get("ean")),
     )
 
 

@@ -16,7 +16,13 @@ from typing import Any
 from dateutil.parser import isoparse
 from django.utils.translation import gettext as _
 
-from integrations.store_order import StoreCustomer, StoreOrder, StoreOrderError, StoreOrderItem
+from integrations.store_order import (
+    StoreAddress,
+    StoreCustomer,
+    StoreOrder,
+    StoreOrderError,
+    StoreOrderItem,
+)
 
 PAID = "paid"
 CANCELLED = "cancelled"
@@ -96,7 +102,68 @@ def map_customer(data: dict[str, Any]) -> StoreCustomer:
         [customer.get("phone"), data.get("contact_phone"), data.get("billing_phone")]
     )
     return StoreCustomer(
-        name=name, document=document, email=email, business_phone=business, mobile_phone=mobile
+        name=name,
+        document=document,
+        email=email,
+        business_phone=business,
+        mobile_phone=mobile,
+        address=map_address(data),
+        state_registration=_first(
+            data.get("billing_state_registration"), customer.get("billing_state_registration")
+        ),
+    )
+
+
+def map_address(data: dict[str, Any]) -> StoreAddress | None:
+    """The billing address: the order's `billing_*` fields (v1 and 2025-03, where
+    `billing_address` may also come as an object), else its `shipping_address`, else the
+    customer's own billing fields or default address. None when the order carries none.
+
+    The address is as recent as the order (or its own `updated_at` when it has one)."""
+    customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
+    placed_at = _datetime(data.get("created_at"))
+    for candidate in (
+        _billing_address(data),
+        _address_object(data.get("shipping_address")),
+        _billing_address(customer),
+        _address_object(customer.get("default_address")),
+    ):
+        if candidate is not None and not candidate.is_empty:
+            if candidate.updated_at is None or (placed_at and candidate.updated_at < placed_at):
+                candidate = StoreAddress(**{**candidate.__dict__, "updated_at": placed_at})
+            return candidate
+    return None
+
+
+def _billing_address(data: dict[str, Any]) -> StoreAddress | None:
+    street = data.get("billing_address")
+    if isinstance(street, dict):  # 2025-03 may send the billing address as one object
+        return _address_object(street)
+    return StoreAddress(
+        street=_first(street),
+        number=_first(data.get("billing_number")),
+        complement=_first(data.get("billing_floor")),
+        district=_first(data.get("billing_locality")),
+        postal_code=_first(data.get("billing_zipcode")),
+        city=_first(data.get("billing_city")),
+        state=_first(data.get("billing_province")),
+        country=_first(data.get("billing_country")),
+    )
+
+
+def _address_object(address: Any) -> StoreAddress | None:
+    if not isinstance(address, dict):
+        return None
+    return StoreAddress(
+        street=_first(address.get("address"), address.get("street")),
+        number=_first(address.get("number")),
+        complement=_first(address.get("floor"), address.get("complement")),
+        district=_first(address.get("locality"), address.get("neighborhood")),
+        postal_code=_first(address.get("zipcode"), address.get("zip_code")),
+        city=_first(address.get("city")),
+        state=_first(address.get("province"), address.get("state")),
+        country=_first(address.get("country")),
+        updated_at=_datetime(address.get("updated_at")),
     )
 
 
@@ -163,6 +230,7 @@ def _item(line: dict[str, Any]) -> StoreOrderItem:
         sku=str(line.get("sku") or "").strip(),
         store_product_id=str(line.get("product_id") or ""),
         store_variant_id=str(line.get("variant_id") or ""),
+        gtin=_first(line.get("barcode")),
     )
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0002_initial'),
+        ('catalog', '0003_product_fiscal_fields'),
         ('sales', '0004_queue_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
