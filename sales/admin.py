@@ -115,9 +115,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, ReversalPagesMixin, admin.M
         "confirmed_at",
         "cancelled_by",
         "cancelled_at",
-        "reversed_by",
-        "reversed_at",
-        "reversal_reason",
+        "reversal_details",
     ]
     fieldsets = [
         (None, {"fields": ["sale_number", "status", "customer", "seller", "sale_date", "attention_reason"]}),
@@ -139,7 +137,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, ReversalPagesMixin, admin.M
         ),
         (_("Store"), {"fields": ["integration", "external_number"]}),
         (None, {"fields": ["notes", "confirmed_by", "confirmed_at", "cancelled_by", "cancelled_at"]}),
-        (_("Reversal"), {"fields": ["reversed_by", "reversed_at", "reversal_reason"]}),
+        (_("Reversal"), {"fields": ["reversal_details"]}),
     ]
     autocomplete_fields = ["customer"]
 

@@ -10,12 +10,13 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .forms import ReversalForm
-from .models import Sale
+from .models import Sale, SaleReversal
 
 REVERSE_PERMISSION = "sales.reverse_sale"
 
@@ -28,6 +29,18 @@ class ReversalPagesMixin:
             "<int:pk>/reverse/", self.admin_site.admin_view(self.reverse_view), name="sales_sale_reverse"
         )
         return [page, *super().get_urls()]
+
+    @admin.display(description=_("reversal"))
+    def reversal_details(self, sale):
+        """Who reversed the sale, when and why; "—" while it was not reversed."""
+        done = SaleReversal.objects.filter(sale=sale).select_related("reversed_by").first()
+        if done is None:
+            return "—"
+        return gettext("By %(who)s on %(when)s: %(why)s") % {
+            "who": done.reversed_by,
+            "when": formats.date_format(timezone.localtime(done.reversed_at), "SHORT_DATETIME_FORMAT"),
+            "why": done.reason,
+        }
 
     def has_reverse_permission(self, request):
         return request.user.has_perm(REVERSE_PERMISSION)

@@ -102,10 +102,6 @@ class Sale(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
     cancelled_by = _decided_by(_("cancelled by"))
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
-    # Estorno: a confirmed sale undone (receivables cancelled, stock back in); who, when and why.
-    reversed_by = _decided_by(_("reversed by"))
-    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True, editable=False)
-    reversal_reason = models.TextField(_("why reversed"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -163,15 +159,6 @@ class Sale(models.Model):
                 condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False, confirmed_by__isnull=False),
                 name="sale_confirmed_has_who_and_when",
             ),
-            # A reversed sale is cancelled, and says who reversed it and why.
-            models.CheckConstraint(
-                condition=Q(reversed_at__isnull=True)
-                | (
-                    Q(status="cancelled", reversed_by__isnull=False, confirmed_at__isnull=False)
-                    & ~Q(reversal_reason="")
-                ),
-                name="sale_reversed_is_cancelled_with_who_and_why",
-            ),
         ]
 
     def __str__(self):
@@ -192,6 +179,34 @@ class Sale(models.Model):
         if self.store_total_amount is None or self.store_total_amount == self.total_amount:
             return None
         return self.total_amount - self.store_total_amount
+
+
+class SaleReversal(models.Model):
+    """Estorno: a confirmed sale undone (receivables cancelled, stock back in), by whom, when, why.
+
+    A row of its own rather than columns of Sale: one per sale (a second reversal has nowhere to
+    go), and the sales table, written in bulk by the import, stays as narrow as it was.
+    """
+
+    sale = models.OneToOneField(
+        Sale, verbose_name=_("sale"), on_delete=models.PROTECT, related_name="reversal", editable=False
+    )
+    reversed_by = _decided_by(_("reversed by"))
+    reversed_at = models.DateTimeField(_("reversed at"), editable=False)
+    reason = models.TextField(_("why reversed"), editable=False)
+    receivables_cancelled = models.PositiveSmallIntegerField(_("receivables cancelled"), default=0)
+
+    class Meta:
+        verbose_name = _("sale reversal")
+        verbose_name_plural = _("sale reversals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason="") & Q(reversed_by__isnull=False), name="salereversal_has_who_and_why"
+            )
+        ]
+
+    def __str__(self):
+        return str(_("Reversal of sale %(number)s") % {"number": self.sale.number})
 
 
 class SaleItem(models.Model):

@@ -7,7 +7,7 @@ from django.db.models import Count, Q, Sum
 
 from catalog.models import Product
 from integrations.models import ImportRecord
-from sales.models import Sale
+from sales.models import Sale, SaleReversal
 
 
 def breaches() -> list[str]:
@@ -29,7 +29,7 @@ def breaches() -> list[str]:
         outs=Count("stock_movements", filter=Q(stock_movements__kind="sale_out"), distinct=True),
         ins=Count("stock_movements", filter=Q(stock_movements__kind="sale_reversal_in"), distinct=True),
     ):
-        reversed_ = sale.reversed_at is not None
+        reversed_ = SaleReversal.objects.filter(sale=sale).exists()
         expected_out = sale.items_n if sale.status == Sale.Status.CONFIRMED or reversed_ else 0
         expected_in = sale.items_n if reversed_ else 0
         if (sale.outs, sale.ins) != (expected_out, expected_in):

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from audit.services import Action, record_audit
 from catalog import services as catalog_services
 
-from ..models import Receivable, Sale, SaleItem
+from ..models import Receivable, Sale, SaleItem, SaleReversal
 from .refusals import SaleError
 
 
@@ -68,8 +68,9 @@ def reverse_sale(sale: Sale, *, user, reason: str) -> ReversalOutcome:
         raise SaleNotReversible(_("Say why the sale is being reversed."))
     with transaction.atomic():
         locked = Sale.objects.select_for_update().get(pk=sale.pk)
-        if locked.reversed_at is not None:
-            return ReversalOutcome(sale=locked, reversed=False, message=_already_reversed(locked))
+        done = SaleReversal.objects.select_related("reversed_by").filter(sale=locked).first()
+        if done is not None:
+            return ReversalOutcome(sale=locked, reversed=False, message=_already_reversed(done))
         _ensure_reversible(locked)
         receivables = list(Receivable.objects.select_for_update().filter(sale=locked).order_by("pk"))
         received = [r.number for r in receivables if r.status == Receivable.Status.RECEIVED]
@@ -94,21 +95,14 @@ def reverse_sale(sale: Sale, *, user, reason: str) -> ReversalOutcome:
         handled = ""
         if locked.attention_reason:
             handled = _("Handled: sale reversed on %(when)s.") % {"when": _when(now)}
+        SaleReversal.objects.create(
+            sale=locked, reversed_by=user, reversed_at=now, reason=reason, receivables_cancelled=cancelled
+        )
         locked.status = Sale.Status.CANCELLED
-        locked.reversed_by, locked.reversed_at, locked.reversal_reason = user, now, reason
         locked.cancelled_by, locked.cancelled_at = user, now
         locked.attention_reason = f"{locked.attention_reason}\n{handled}".strip()
         locked.save(
-            update_fields=[
-                "status",
-                "reversed_by",
-                "reversed_at",
-                "reversal_reason",
-                "cancelled_by",
-                "cancelled_at",
-                "attention_reason",
-                "updated_at",
-            ]
+            update_fields=["status", "cancelled_by", "cancelled_at", "attention_reason", "updated_at"]
         )
         record_audit(
             actor=user,
@@ -140,11 +134,11 @@ def _ensure_reversible(locked: Sale) -> None:
         )
 
 
-def _already_reversed(locked: Sale) -> str:
+def _already_reversed(done: SaleReversal) -> str:
     return _("Sale %(number)s was already reversed on %(when)s by %(who)s; nothing was changed.") % {
-        "number": locked.number,
-        "when": _when(locked.reversed_at),
-        "who": locked.reversed_by,
+        "number": done.sale.number,
+        "when": _when(done.reversed_at),
+        "who": done.reversed_by,
     }
 
 

@@ -7,7 +7,7 @@ import pytest
 from audit.models import AuditEntry
 from catalog.models import StockMovement
 from catalog.services import record_in
-from sales.models import Receivable, Sale
+from sales.models import Receivable, Sale, SaleReversal
 from sales.services import (
     ItemLine,
     ReceivablesAlreadyReceived,
@@ -56,8 +56,9 @@ def test_a_reversal_cancels_the_receivables_and_puts_the_stock_back_with_movemen
     sale = Sale.objects.get(pk=confirmed_sale.pk)
     assert outcome.reversed and outcome.receivables_cancelled == 3
     assert sale.status == Sale.Status.CANCELLED
-    assert (sale.reversed_by, sale.reversal_reason) == (financeiro, "Cliente devolveu tudo")
-    assert sale.reversed_at is not None and sale.cancelled_by == financeiro
+    assert (sale.reversal.reversed_by, sale.reversal.reason) == (financeiro, "Cliente devolveu tudo")
+    assert sale.reversal.reversed_at == sale.cancelled_at and sale.cancelled_by == financeiro
+    assert sale.reversal.receivables_cancelled == 3
     assert set(Receivable.objects.filter(sale=sale).values_list("status", flat=True)) == {"cancelled"}
     assert (_stock("Casaco infantil"), _stock("Camiseta")) == (Decimal("5"), Decimal("3"))
     back_in = StockMovement.objects.filter(sale=sale, kind=StockMovement.Kind.SALE_REVERSAL_IN)
@@ -80,7 +81,8 @@ def test_a_second_reversal_changes_nothing_and_says_so(confirmed_sale, financeir
     assert not again.reversed
     assert "já foi estornada" in again.message and "nada foi alterado" in again.message
     sale = Sale.objects.get(pk=confirmed_sale.pk)
-    assert (sale.reversed_by, sale.reversal_reason) == (financeiro, "Devolução")
+    assert (sale.reversal.reversed_by, sale.reversal.reason) == (financeiro, "Devolução")
+    assert SaleReversal.objects.count() == 1
     assert StockMovement.objects.filter(sale=sale, kind=StockMovement.Kind.SALE_REVERSAL_IN).count() == 2
     assert _stock("Casaco infantil") == Decimal("5")
     assert AuditEntry.objects.filter(action=AuditEntry.Action.SALE_REVERSED).count() == 1
@@ -102,7 +104,7 @@ def test_a_received_installment_refuses_the_reversal_naming_it_and_changes_nothi
         "Desfaça esses recebimentos antes; nada foi alterado."
     )
     sale = Sale.objects.get(pk=confirmed_sale.pk)
-    assert sale.status == Sale.Status.CONFIRMED and sale.reversed_at is None
+    assert sale.status == Sale.Status.CONFIRMED and not SaleReversal.objects.exists()
     assert Receivable.objects.filter(sale=sale, status=Receivable.Status.OPEN).count() == 1
     assert _stock("Casaco infantil") == Decimal("3")
     assert not StockMovement.objects.filter(kind=StockMovement.Kind.SALE_REVERSAL_IN).exists()
@@ -115,7 +117,7 @@ def test_a_pending_sale_is_not_reversed_but_cancelled(financeiro):
     cancel_sale(sale, financeiro)
     with pytest.raises(SaleNotReversible, match="cancelada antes de ser confirmada"):
         reverse_sale(sale, user=financeiro, reason="Engano")
-    assert Sale.objects.get(pk=sale.pk).reversed_at is None
+    assert not SaleReversal.objects.exists()
 
 
 def test_a_reversal_needs_a_reason(confirmed_sale, financeiro):

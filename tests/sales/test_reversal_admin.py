@@ -68,7 +68,7 @@ def test_the_reversal_asks_why_first_and_reverses_only_on_the_post(financeiro_cl
         "admin:sales_sale_change", args=[confirmed.pk]
     )
     sale = Sale.objects.get(pk=confirmed.pk)
-    assert (sale.status, sale.reversed_by, sale.reversal_reason) == (
+    assert (sale.status, sale.reversal.reversed_by, sale.reversal.reason) == (
         Sale.Status.CANCELLED,
         financeiro,
         "Cliente desistiu",

@@ -47,7 +47,7 @@ def test_a_clerk_reverses_a_flagged_sale_giving_the_reason(live_server, page, fi
     assert "Reembolso total na loja" in page.locator("#content-main").inner_text()
     screenshot("reversed")
     sale.refresh_from_db()
-    assert sale.status == Sale.Status.CANCELLED and sale.reversed_by == financeiro
+    assert sale.status == Sale.Status.CANCELLED and sale.reversal.reversed_by == financeiro
     assert "Resolvido: venda estornada em" in sale.attention_reason
     assert set(Receivable.objects.filter(sale=sale).values_list("status", flat=True)) == {"cancelled"}
     assert Product.objects.get(pk=bag.pk).stock_quantity == Decimal("3")
