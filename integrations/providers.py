@@ -31,6 +31,9 @@ class Provider:
     # "module.function" returning what the Gestor must read about the platform as a whole (e.g.
     # Ponte's own application key refused), or "" when the package has nothing of the kind.
     notices_function: str = ""
+    # A function of the store package run before each import (its module.name), e.g. subscribing
+    # the webhooks an older install lacks; empty when the store needs nothing.
+    before_run: str = ""
 
     @property
     def label(self) -> str:
@@ -39,6 +42,12 @@ class Provider:
     def order_source(self, integration: Integration) -> OrderSource:
         """The store package's OrderSource for this integration."""
         return import_module(f"{self.package}.source").order_source(integration)
+
+    def prepare_run(self, integration: Integration) -> None:
+        """What the store package does before each import of this integration (see before_run)."""
+        if self.before_run:
+            module, function = self.before_run.rsplit(".", 1)
+            getattr(import_module(f"{self.package}.{module}"), function)(integration)
 
     def map_order(self, payload: Any) -> StoreOrder:
         """The order as the store sent it, mapped by the store's own mapper (StoreOrderError if not)."""
@@ -87,6 +96,7 @@ PROVIDERS: dict[str, Provider] = {
             package="integrations.nuvemshop",
             connect_url_name="nuvemshop:install",
             connect_help=gettext_lazy("Install the Ponte app in your Nuvemshop store."),
+            before_run="connect.subscribe_missing_webhooks",
         ),
     )
 }

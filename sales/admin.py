@@ -18,7 +18,7 @@ from . import extensions, selectors, services
 from .admin_reversal import ReversalPagesMixin
 from .admin_review import ReviewPagesMixin
 from .changelist import CappedCountPaginator, SaleChangeList
-from .filters import QueueStatusFilter
+from .filters import QueueStatusFilter, StoreChangeFilter
 from .forms import SaleAdminForm
 from .models import Receivable, Sale, SaleItem
 
@@ -87,7 +87,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, ReversalPagesMixin, admin.M
         "flags",
     ]
     list_display_links = ["sale_number"]
-    list_filter = [QueueStatusFilter, "integration", "sale_date", "seller"]
+    list_filter = [QueueStatusFilter, StoreChangeFilter, "integration", "sale_date", "seller"]
     # Not joined: SaleChangeList reads them for the page's rows.
     list_select_related = False
     # Shows the search box; get_search_results answers it with indexed lookups (selectors.search_sales).
@@ -227,9 +227,20 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, ReversalPagesMixin, admin.M
                 )
             )
         flags.extend((flag.label, flag.hint) for flag in getattr(sale, "extension_flags", ()))
-        return format_html_join(
+        labels = format_html_join(
             " ", '<span class="ponte-flag" title="{}">{}</span>', ((hint, label) for label, hint in flags)
         )
+        if sale.store_changed_at is None:
+            return labels
+        # The store changed the order after the import: the sale's page says what, and is where
+        # the clerk decides (reverse it, adjust it).
+        changed = format_html(
+            '<a class="ponte-flag ponte-flag-store" href="{}" title="{}">{}</a>',
+            reverse("admin:sales_sale_change", args=[sale.pk]),
+            sale.attention_reason,
+            gettext("Changed at the store"),
+        )
+        return format_html("{} {}", changed, labels)
 
     @admin.display(description=_("total"), ordering="total_amount")
     def total(self, sale):

@@ -23,26 +23,52 @@ from integrations.store_order import (
     StoreOrder,
     StoreOrderError,
     StoreOrderItem,
+    StoreState,
 )
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
 # The situations in which a Loja Integrada sale is paid/concluded (only concluded sales are imported).
+# The store's own list has no `faturado`: a code outside the list is unknown, so not paid.
 CONCLUDED_CODES = frozenset(
     {
         "pedido_pago",
         "em_producao",
         "pedido_em_separacao",
-        "faturado",
         "pedido_enviado",
         "pronto_para_retirada",
         "pedido_entregue",
     }
 )
-# Situations that end the order without a sale (shown as "cancelled" in the import log).
-CANCELLED_CODES = frozenset({"pedido_cancelado", "pagamento_devolvido"})
+# Situations in which the money went back: not a sale to keep (shown as "cancelled" in the import
+# log; applied to a sale already imported). A chargeback is `aprovado: true` and final, yet the
+# money went back.
+GONE_BACK_CODES = {
+    "pedido_cancelado": StoreState.CANCELLED,
+    "pagamento_devolvido": StoreState.REFUNDED,
+    "pedido_chargeback": StoreState.CHARGED_BACK,
+}
+CANCELLED_CODES = frozenset(GONE_BACK_CODES)
 
 _TRAILING_ID = re.compile(r"/(\d+)/?(?:\?.*)?$")
+
+
+def store_state(code: str) -> StoreState:
+    """What a situation code says about the money; by the code only, never by `aprovado` (a
+    payment in dispute or in chargeback is `aprovado: true`). Unknown codes are not paid."""
+    if code in CONCLUDED_CODES:
+        return StoreState.PAID
+    return GONE_BACK_CODES.get(code, StoreState.AWAITING)
+
+
+def summary_state(summary: Any) -> tuple[StoreState, str] | None:
+    """(state, the situation's name) of a `pedido/search` row, which carries `situacao` whole;
+    None when the row does not say."""
+    situation = summary.get("situacao") if isinstance(summary, dict) else None
+    code = _text(situation.get("codigo")) if isinstance(situation, dict) else ""
+    if not code:
+        return None
+    return store_state(code), _text(situation.get("nome")) or code
 
 
 def parse_store_datetime(value: Any) -> datetime:
@@ -102,6 +128,7 @@ def map_order(data: Any) -> StoreOrder:
         updated_at=updated_at,
         is_paid=code in CONCLUDED_CODES,
         is_cancelled=code in CANCELLED_CODES,
+        store_state=store_state(code),
         status_label=_text(situation.get("nome")) or code,
         currency="BRL",  # Loja Integrada sells in reais only
         customer=_customer(data.get("cliente"), fail, data.get("endereco_entrega"), placed_at),

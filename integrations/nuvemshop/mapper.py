@@ -17,15 +17,38 @@ from dateutil.parser import isoparse
 from django.utils.translation import gettext as _
 
 from integrations.store_order import (
+    MONEY_GONE_BACK,
     StoreAddress,
     StoreCustomer,
     StoreOrder,
     StoreOrderError,
     StoreOrderItem,
+    StoreState,
 )
 
 PAID = "paid"
 CANCELLED = "cancelled"
+# payment_status values saying the money went back, in part or whole (partially_refunded: 2025-03).
+# The documented list has no chargeback status; "charged_back" is read should the store send it.
+PAYMENT_GONE_BACK = {
+    "refunded": StoreState.REFUNDED,
+    "voided": StoreState.VOIDED,
+    "charged_back": StoreState.CHARGED_BACK,
+}
+PARTIALLY_REFUNDED = "partially_refunded"
+
+
+def store_state(payment_status: str, status: str) -> StoreState:
+    """What the order's payment_status and status say about the money. A refund or void is named
+    by payment_status; an order cancelled otherwise (`status: cancelled`) is cancelled even if it
+    was paid; any other status (pending, authorized, abandoned, unknown) is not paid."""
+    if payment_status in PAYMENT_GONE_BACK:
+        return PAYMENT_GONE_BACK[payment_status]
+    if status == CANCELLED:
+        return StoreState.CANCELLED
+    if payment_status == PARTIALLY_REFUNDED:
+        return StoreState.PARTIALLY_REFUNDED
+    return StoreState.PAID if payment_status == PAID else StoreState.AWAITING
 
 
 def map_order(data: dict[str, Any]) -> StoreOrder:
@@ -64,12 +87,13 @@ def _map_order(data: dict[str, Any], order_id: str, number: str, fail) -> StoreO
         raise fail(_("The order has a value that is not a number: %(error)s") % {"error": error}) from error
     if not items:
         raise fail(_("The order has no products."))
+    state = store_state(payment_status, status)
     return StoreOrder(
         store_order_id=order_id,
         number=number,
         placed_at=placed_at,
         updated_at=_datetime(data.get("updated_at")),
-        is_paid=payment_status == PAID,
+        is_paid=state == StoreState.PAID,
         status_label=f"payment_status={payment_status or '—'}, status={status or '—'}",
         currency=str(data.get("currency") or ""),
         customer=map_customer(data),
@@ -78,7 +102,9 @@ def _map_order(data: dict[str, Any], order_id: str, number: str, fail) -> StoreO
         discount_amount=discount,
         total_amount=total,
         paid_at=_datetime(data.get("paid_at")),
-        is_cancelled=status == CANCELLED or payment_status in ("voided", "refunded"),
+        is_cancelled=state in MONEY_GONE_BACK,
+        store_state=state,
+        refunded_amount=_refunded_amount(data) if state == StoreState.PARTIALLY_REFUNDED else None,
         raw=data,
     )
 
@@ -232,6 +258,15 @@ def _item(line: dict[str, Any]) -> StoreOrderItem:
         store_variant_id=str(line.get("variant_id") or ""),
         gtin=_first(line.get("barcode")),
     )
+
+
+def _refunded_amount(data: dict[str, Any]) -> Decimal | None:
+    """How much of a partially refunded order went back, when the order says (`refunded_amount`;
+    the documented examples show no refund total, so None means "not stated by the store")."""
+    try:
+        return _decimal(data.get("refunded_amount"), default=None)
+    except ValueError:
+        return None
 
 
 def _freight(data: dict[str, Any]) -> Decimal:
