@@ -18,6 +18,7 @@ class AuditEntry(models.Model):
         SALE_TERMS_CHANGED = "sale_terms_changed", _("Sale terms changed")
         SALE_CONFIRMED = "sale_confirmed", _("Sale confirmed")
         SALE_CANCELLED = "sale_cancelled", _("Sale cancelled")
+        SALE_REVERSED = "sale_reversed", _("Sale reversed")
         SALE_ITEM_PRODUCT_CHANGED = "sale_item_product_changed", _("Item product changed")
         PRODUCT_REMOVED = "product_removed", _("Product removed")
         CUSTOMER_ADDRESS_FROM_STORE = (

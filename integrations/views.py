@@ -50,6 +50,7 @@ class IntegrationListView(PermissionRequiredMixin, TemplateView):
                 "integration": integration,
                 "chart": charts.daily_chart(per_day[integration.pk]),
                 "may_import": integration.may_import,
+                "stopped_reason": selectors.import_stopped_reason(integration),
                 "reconnect_url": provider_for(integration).connect_url(integration),
             }
             for integration in integrations
@@ -61,6 +62,7 @@ class IntegrationListView(PermissionRequiredMixin, TemplateView):
             cards=cards,
             can_change=self.request.user.has_perm("integrations.change_integration"),
             can_import=self.request.user.has_perm("integrations.run_import"),
+            notices=[text for provider in PROVIDERS.values() for text in provider.notices()],
         )
 
 
@@ -79,6 +81,8 @@ class IntegrationDetailView(PermissionRequiredMixin, TemplateView):
             runs=selectors.recent_runs(integration),
             active_run=selectors.active_run(integration),
             may_import=integration.may_import,
+            stopped_reason=selectors.import_stopped_reason(integration),
+            notices=provider_for(integration).notices(),
             reconnect_url=provider_for(integration).connect_url(integration),
             can_change=self.request.user.has_perm("integrations.change_integration"),
             can_import=self.request.user.has_perm("integrations.run_import"),
@@ -150,9 +154,9 @@ def import_now(request, pk):
     """ "Importar agora": queue an import of this store (one at a time)."""
     integration = get_object_or_404(Integration, pk=pk)
     if not integration.may_import:
+        # Nothing is queued, so a suspended store is not called, not even to check.
         messages.error(
-            request,
-            _("This integration is disabled, disconnected or suspended by the store; nothing was imported."),
+            request, f"{selectors.import_stopped_reason(integration)} {_('Nothing was imported.')}"
         )
         return redirect("integrations:detail", pk=pk)
     run, queued = services.queue_import(integration, requested_by=request.user)

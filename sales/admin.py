@@ -16,6 +16,7 @@ from core.formatting import brl, format_quantity, unit_price
 from core.widgets import PreloadedAutocompleteSelect
 
 from . import extensions, selectors, services
+from .admin_reversal import ReversalPagesMixin
 from .admin_review import ReviewPagesMixin
 from .changelist import CappedCountPaginator, SaleChangeList
 from .filters import QueueStatusFilter, StoreChangeFilter
@@ -78,7 +79,7 @@ class SaleItemInline(admin.TabularInline):
         return super().has_change_permission(request, obj) and (obj is None or obj.is_pending)
 
 
-class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
+class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, ReversalPagesMixin, admin.ModelAdmin):
     form = SaleAdminForm
     # Money typed the Brazilian way: 1.234,56.
     formfield_overrides = {models.DecimalField: {"localize": True}}
@@ -109,7 +110,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
     # a million); the sale_date filter (today, past 7 days, this month, this year) stays.
     list_per_page = 50
     inlines = [SaleItemInline]
-    actions = ["confirm_selected", "cancel_selected"]
+    actions = ["confirm_selected", "cancel_selected", "reverse_selected"]
     readonly_fields = [
         "sale_number",
         "status",
@@ -123,6 +124,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
         "confirmed_at",
         "cancelled_by",
         "cancelled_at",
+        "reversal_details",
     ]
     fieldsets = [
         (None, {"fields": ["sale_number", "status", "customer", "seller", "sale_date", "attention_reason"]}),
@@ -144,6 +146,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
         ),
         (_("Store"), {"fields": ["integration", "external_number"]}),
         (None, {"fields": ["notes", "confirmed_by", "confirmed_at", "cancelled_by", "cancelled_at"]}),
+        (_("Reversal"), {"fields": ["reversal_details"]}),
     ]
     autocomplete_fields = ["customer"]
 

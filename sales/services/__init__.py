@@ -6,6 +6,7 @@ from here (`from sales.services import confirm_sale`), the names other tools rel
     confirmation       confirm one or many: receivables, stock out, audit (one implementation)
     bulk_confirmation  "Confirmar vendas selecionadas": the queued job and its progress
     cancellation       cancel a pending sale
+    reversal           reverse (estornar) a confirmed sale: receivables cancelled, stock back in
     amounts, refusals  what a sale adds up to; why an operation is refused
 """
 
@@ -30,6 +31,7 @@ from .refusals import (
     SaleNotPending,
     ensure_pending,
 )
+from .reversal import ReceivablesAlreadyReceived, ReversalOutcome, SaleNotReversible, reverse_sale
 from .review import (
     MAX_INSTALLMENTS,
     ProductSwap,
@@ -49,10 +51,13 @@ __all__ = [
     "InsufficientStock",
     "ItemLine",
     "ProductSwap",
+    "ReceivablesAlreadyReceived",
+    "ReversalOutcome",
     "SaleDraft",
     "SaleError",
     "SaleHasNoItems",
     "SaleNotPending",
+    "SaleNotReversible",
     "allocate_sale_numbers",
     "cancel_sale",
     "confirm_sale",
@@ -66,6 +71,7 @@ __all__ = [
     "installment_plan",
     "items_amount",
     "replace_item_product",
+    "reverse_sale",
     "run_bulk_confirmation",
     "save_sale_changes",
     "set_amounts",

@@ -162,7 +162,9 @@ def test_import_now_on_a_disabled_integration_says_so(gestor_client):
     integration = IntegrationFactory(enabled=False)
     response = gestor_client.post(reverse("integrations:import_now", args=[integration.pk]), follow=True)
     assert not ImportRun.objects.exists()
-    assert "Esta integração está desativada, desconectada ou suspensa pela loja" in response.content.decode()
+    assert "A integração está desativada: ative-a para importar os pedidos. Nada foi importado." in (
+        response.content.decode()
+    )
 
 
 def test_the_import_log_lists_failed_and_skipped_orders_with_filters(gestor_client):

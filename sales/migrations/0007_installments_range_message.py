@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sales', '0005_store_changes'),
+        ('sales', '0006_sale_reversal'),
     ]
 
     operations = [
