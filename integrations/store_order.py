@@ -43,6 +43,11 @@ class StoreOrder:
     total_amount: Decimal | None = None  # the store's total, checked against ours
     paid_at: datetime | None = None
     is_cancelled: bool = False
+    # How the customer paid in the store: a Sale.PaymentMethod value ("" when the store's method has
+    # no match), the installments (None when unknown) and the store's own words for it.
+    payment_method: str = ""
+    payment_installments: int | None = None
+    payment_label: str = ""
     # What the store sent, kept on the ImportRecord for people to read; never parsed downstream.
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
