@@ -20,6 +20,8 @@ class AuditEntry(models.Model):
         SALE_CANCELLED = "sale_cancelled", _("Sale cancelled")
         SALE_ITEM_PRODUCT_CHANGED = "sale_item_product_changed", _("Item product changed")
         PRODUCT_REMOVED = "product_removed", _("Product removed")
+        RECEIPT_REGISTERED = "receipt_registered", _("Receipt registered")
+        RECEIPT_UNDONE = "receipt_undone", _("Receipt undone")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     # Null when the system acted (the store refused the credentials, a cancelled order).
