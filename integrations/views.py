@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from core import charts
 from core.views import admin_page_context
 
-from . import charts, selectors, services, sync
+from . import selectors, services, sync
 from .models import ImportRecord, ImportRun, Integration
 
 # Where each provider's connect flow starts (built by the store packages).

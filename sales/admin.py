@@ -9,7 +9,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditHistoryMixin
-from core.admin import ReadOnlyModelAdmin
 from core.templatetags.money import brl
 from core.widgets import PreloadedAutocompleteSelect
 from customers.models import Customer
@@ -19,6 +18,7 @@ from .changelist import CappedCountPaginator, SaleChangeList
 from .filters import QueueStatusFilter
 from .forms import SaleAdminForm
 from .models import Receivable, Sale, SaleItem
+from .receivable_admin import ReceivableAdmin
 from .review_views import ReviewPagesMixin
 
 CONFIRM_PERMISSION = "sales.confirm_sale"
@@ -302,26 +302,6 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
                 self.message_user(
                     request, gettext("Sale %(number)s cancelled.") % {"number": sale.number}, messages.SUCCESS
                 )
-
-
-class ReceivableAdmin(ReadOnlyModelAdmin):
-    """Contas a receber: written by the confirm service only, so read-only here."""
-
-    list_display = ["sale", "customer", "number", "due_date", "amount_brl", "status"]
-    list_filter = ["status", "due_date"]
-    list_select_related = ["sale__customer"]
-    search_fields = ["sale__customer__name", "=sale__number"]
-    # A filtered list shows "N results" without a second COUNT(*) over the whole table.
-    show_full_result_count = False
-    # No date_hierarchy, as on the sales list: its year links read every receivable.
-
-    @admin.display(description=_("customer"), ordering="sale__customer__name")
-    def customer(self, receivable):
-        return receivable.sale.customer.name
-
-    @admin.display(description=_("amount"), ordering="amount")
-    def amount_brl(self, receivable):
-        return brl(receivable.amount)
 
 
 admin.site.register(Sale, SaleAdmin)

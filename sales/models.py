@@ -280,7 +280,8 @@ class Receivable(models.Model):
             # The list opens on open ones due soonest; the amounts ride along so the totals at the
             # top and the due chart are summed from the index alone.
             models.Index(
-                fields=["status", "due_date", "amount", "settled_amount"], name="receivable_due_idx"
+                fields=["status", "due_date", "amount", "settled_amount", "received_amount"],
+                name="receivable_due_idx",
             ),
             models.Index(fields=["status", "received_on"], name="receivable_received_idx"),
             models.Index(fields=["due_date"], name="receivable_due_date_idx"),

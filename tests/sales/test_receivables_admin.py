@@ -1,0 +1,168 @@
+"""The receivables list the clerk follows, the receipt page, "Registrar recebimento" and the export."""
+
+import io
+import zipfile
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sales.models import Receivable, Sale
+from sales.services import register_receipt
+from tests.core.factories import UserFactory
+from tests.integrations.factories import IntegrationFactory
+from tests.sales.factories import confirmed_sale
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+TODAY = timezone.localdate
+LIST = "/admin/sales/receivable/"
+
+
+def receivable_due(days: int, amount="100.00", **sale_kwargs) -> Receivable:
+    receivable = confirmed_sale(total=D(amount), **sale_kwargs).receivables.get()
+    Receivable.objects.filter(pk=receivable.pk).update(due_date=TODAY() + timedelta(days=days))
+    receivable.refresh_from_db()
+    return receivable
+
+
+@pytest.fixture
+def book(financeiro):
+    """Overdue, due today, in 5 days, in 20 days, in 60 days, and one received yesterday."""
+    rows = {name: receivable_due(days) for name, days in
+            [("overdue", -3), ("today", 0), ("in5", 5), ("in20", 20), ("in60", 60)]}  # fmt: skip
+    rows["received"] = receivable_due(-10, amount="50.00")
+    register_receipt(
+        rows["received"], amount=D("50"), received_on=TODAY() - timedelta(days=1), user=financeiro
+    )
+    return rows
+
+
+def shown(response) -> list[int]:
+    return [receivable.pk for receivable in response.context["cl"].result_list]
+
+
+def test_the_list_opens_on_open_ones_due_soonest_with_totals(financeiro_client, book):
+    response = financeiro_client.get(LIST)
+    assert response.status_code == 200
+    assert shown(response) == [book[name].pk for name in ["overdue", "today", "in5", "in20", "in60"]]
+    totals = response.context["totals"]
+    assert (totals.open, totals.overdue, totals.received) == (D("500.00"), D("100.00"), D("0.00"))
+    content = response.content.decode()
+    assert "R$ 500,00" in content and "Vencida" in content and "Exportar CSV" in content
+    # The chart: the next 30 days, R$ 100,00 due today.
+    chart = response.context["chart"]
+    assert len(chart.bars) == 30 and chart.bars[0].label == f"{TODAY():%d/%m/%Y}: R$ 100,00"
+    assert chart.total == D("300.00")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("situacao=overdue", ["overdue"]),
+        ("situacao=today", ["today"]),
+        ("situacao=next7", ["today", "in5"]),
+        ("situacao=next30", ["today", "in5", "in20"]),
+        ("situacao=received", ["received"]),
+        ("recebidos=7d", ["received"]),
+        ("recebidos=today", []),
+    ],
+)
+def test_filters(financeiro_client, book, query, expected):
+    response = financeiro_client.get(f"{LIST}?{query}")
+    assert response.status_code == 200
+    assert shown(response) == [book[name].pk for name in expected]
+
+
+def test_received_in_the_period_totals_what_came_in(financeiro_client, book):
+    totals = financeiro_client.get(f"{LIST}?recebidos=7d").context["totals"]
+    assert totals.received == D("50.00") and totals.open == 0
+
+
+def test_filter_by_integration_and_payment_method(financeiro_client, financeiro):
+    store = IntegrationFactory()
+    from_store = receivable_due(3, integration=store, external_id="1", payment_method=Sale.PaymentMethod.PIX)
+    receivable_due(4)
+    response = financeiro_client.get(f"{LIST}?sale__integration__id__exact={store.pk}")
+    assert shown(response) == [from_store.pk]
+    assert shown(financeiro_client.get(f"{LIST}?forma=pix")) == [from_store.pk]
+
+
+def test_the_list_costs_the_same_few_queries_for_many_rows(financeiro_client, django_assert_max_num_queries):
+    for days in range(30):
+        receivable_due(days, integration=IntegrationFactory(), external_id=str(days))
+    with django_assert_max_num_queries(19):
+        assert financeiro_client.get(LIST).status_code == 200
+
+
+def test_receipt_page_registers_a_partial_receipt_then_undoes_it(financeiro_client, book):
+    receivable = book["in5"]
+    url = reverse("admin:sales_receivable_receipt", args=[receivable.pk])
+    page = financeiro_client.get(url)
+    assert page.status_code == 200 and "R$ 100,00" in page.content.decode()
+    form = {"_register": "1", "received_on": TODAY().strftime("%d/%m/%Y"), "amount": "58,20", "fees": "1,80",
+            "interest": "", "note": "Banco do Brasil", "key": "k1"}  # fmt: skip
+    assert financeiro_client.post(url, form).status_code == 302
+    assert financeiro_client.post(url, form).status_code == 302  # the same submit again
+    receivable.refresh_from_db()
+    assert receivable.open_amount == D("40.00") and receivable.receipts.count() == 1
+    receipt = receivable.receipts.get()
+    response = financeiro_client.post(url, {"_undo": "1", "receipt": receipt.pk, "reason": "valor errado"})
+    assert response.status_code == 302
+    receivable.refresh_from_db()
+    assert receivable.open_amount == D("100.00")
+
+
+def test_receipt_page_says_why_a_receipt_is_refused(financeiro_client, book):
+    url = reverse("admin:sales_receivable_receipt", args=[book["in5"].pk])
+    form = {"_register": "1", "received_on": TODAY().strftime("%d/%m/%Y"), "amount": "150,00", "key": "k2"}
+    response = financeiro_client.post(url, form)
+    assert response.status_code == 200
+    assert "mais que os R$ 100,00 em aberto" in response.content.decode()
+
+
+def test_bulk_receipt_asks_the_date_then_receives_each_in_full(financeiro_client, book):
+    selected = [book["overdue"].pk, book["today"].pk, book["received"].pk]
+    action = {"action": "receive_selected", "_selected_action": selected}
+    page = financeiro_client.post(f"{LIST}?situacao=all", action)
+    assert page.status_code == 200 and "Registrar recebimento" in page.content.decode()
+    done = financeiro_client.post(
+        f"{LIST}?situacao=all", {**action, "apply": "1", "received_on": TODAY().strftime("%d/%m/%Y")}
+    )
+    assert done.status_code == 302
+    statuses = dict(Receivable.objects.filter(pk__in=selected).values_list("pk", "status"))
+    assert set(statuses.values()) == {Receivable.Status.RECEIVED}
+
+
+def test_a_staff_user_without_a_role_cannot_see_or_receive(client, book):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(LIST).status_code == 403
+    url = reverse("admin:sales_receivable_receipt", args=[book["in5"].pk])
+    assert client.post(url, {"_register": "1"}).status_code == 403
+
+
+def test_csv_export_of_the_filtered_list_in_the_accountants_format(financeiro_client, book):
+    response = financeiro_client.get(reverse("admin:sales_receivable_export_csv") + "?situacao=overdue")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    lines = b"".join(response.streaming_content).decode("utf-8").splitlines()
+    assert lines[0].startswith("\ufeffVenda;Parcela;Cliente;CPF/CNPJ;Integração")
+    assert len(lines) == 2
+    row = lines[1].split(";")
+    due = (TODAY() - timedelta(days=3)).strftime("%d/%m/%Y")
+    assert row[7:10] == [due, "100,00", "Vencida"] and row[-1] == "100,00"
+
+
+def test_xlsx_export_is_a_workbook_with_dates_and_numbers(financeiro_client, book):
+    response = financeiro_client.get(reverse("admin:sales_receivable_export_xlsx") + "?situacao=all")
+    assert response.status_code == 200
+    workbook = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    strings = (
+        workbook.read("xl/sharedStrings.xml").decode()
+        if "xl/sharedStrings.xml" in workbook.namelist()
+        else ""
+    )
+    sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
+    assert "Vencimento" in (strings + sheet) and sheet.count("<row ") == 1 + len(book)
