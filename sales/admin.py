@@ -13,7 +13,7 @@ from core.templatetags.money import brl
 from core.widgets import PreloadedAutocompleteSelect
 from customers.models import Customer
 
-from . import bulk, selectors, services
+from . import bulk, selectors, services, store_terms
 from .changelist import CappedCountPaginator, SaleChangeList
 from .filters import QueueStatusFilter
 from .forms import SaleAdminForm
@@ -100,7 +100,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
     # a million); the sale_date filter (today, past 7 days, this month, this year) stays.
     list_per_page = 50
     inlines = [SaleItemInline]
-    actions = ["confirm_selected", "cancel_selected"]
+    actions = ["confirm_selected", "confirm_with_store_payment", "cancel_selected"]
     readonly_fields = [
         "sale_number",
         "status",
@@ -214,6 +214,13 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
                     gettext("A product was created by the import; check for duplicates."),
                 )
             )
+        if sale.terms_differ_from_store:
+            flags.append(
+                (
+                    gettext("Terms differ from the store"),
+                    gettext("Paid in the store: %(payment)s.") % {"payment": sale.store_payment_label},
+                )
+            )
         if sale.customer.origin == Customer.Origin.IMPORT:
             flags.append((gettext("New customer"), gettext("The customer was created by the import.")))
         if sale.possible_duplicate_customer:
@@ -289,6 +296,18 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
         """Each sale in its own transaction; the clerk watches the counts, then reads what stayed pending."""
         selected = Sale.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
         batch = bulk.start_bulk_confirmation(list(selected.values_list("pk", flat=True)), request.user)
+        return HttpResponseRedirect(reverse("admin:sales_sale_bulk_confirmation", args=[batch.pk]))
+
+    @admin.action(description=_("Confirm selected sales with the store's payment"), permissions=["confirm"])
+    def confirm_with_store_payment(self, request, queryset):
+        """The store's method and installments on each selected sale, then the bulk confirmation."""
+        selected = Sale.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
+        outcome = store_terms.use_store_payment_for(selected, by=request.user)
+        for reason in outcome.refused[:20]:
+            self.message_user(request, reason, messages.WARNING)
+        if not outcome.applied:
+            return None
+        batch = bulk.start_bulk_confirmation(outcome.applied, request.user)
         return HttpResponseRedirect(reverse("admin:sales_sale_bulk_confirmation", args=[batch.pk]))
 
     @admin.action(description=_("Cancel selected sales"), permissions=["cancel"])
