@@ -84,13 +84,18 @@ class Sale(models.Model):
     # How the customer paid in the store, beside the terms the clerk confirms (which start as the
     # seeds' Dinheiro in one installment unless the integration says to take the store's).
     store_payment_method = models.CharField(
-        _("store payment method"), max_length=20, choices=PaymentMethod.choices, blank=True, editable=False
+        _("store payment method"),
+        max_length=20,
+        choices=PaymentMethod.choices,
+        blank=True,
+        editable=False,
+        db_default="",  # rows written by raw SQL (benches, data loads) need not name it
     )
     store_installments = models.PositiveSmallIntegerField(
         _("store installments"), null=True, blank=True, editable=False
     )
     store_payment_label = models.CharField(
-        _("payment in the store"), max_length=255, blank=True, editable=False
+        _("payment in the store"), max_length=255, blank=True, editable=False, db_default=""
     )
     # Something a person must look at (store cancelled a confirmed sale, invalid document, …).
     attention_reason = models.TextField(_("needs attention"), blank=True)
@@ -256,14 +261,16 @@ class Receivable(models.Model):
     # withheld (card acquirer, discount) and the interest/fine paid on top; received_on is the
     # latest receipt's date.
     settled_amount = models.DecimalField(
-        _("settled"), max_digits=12, decimal_places=2, default=0, editable=False
+        _("settled"), max_digits=12, decimal_places=2, default=0, db_default=0, editable=False
     )
     received_amount = models.DecimalField(
-        _("received"), max_digits=12, decimal_places=2, default=0, editable=False
+        _("received"), max_digits=12, decimal_places=2, default=0, db_default=0, editable=False
     )
-    fees_amount = models.DecimalField(_("fees"), max_digits=12, decimal_places=2, default=0, editable=False)
+    fees_amount = models.DecimalField(
+        _("fees"), max_digits=12, decimal_places=2, default=0, db_default=0, editable=False
+    )
     interest_amount = models.DecimalField(
-        _("interest"), max_digits=12, decimal_places=2, default=0, editable=False
+        _("interest"), max_digits=12, decimal_places=2, default=0, db_default=0, editable=False
     )
     received_on = models.DateField(_("received on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -76,7 +76,9 @@ def register_receipt(
     settled = amount + fees - interest
     note = " ".join((note or "").split())[:255]
     with transaction.atomic():
-        locked = Receivable.objects.select_for_update().select_related("sale").get(pk=receivable.pk)
+        locked = (
+            Receivable.objects.select_for_update(of=("self",)).select_related("sale").get(pk=receivable.pk)
+        )
         repeated = _same_submit(
             locked,
             key=key,
@@ -140,7 +142,9 @@ def undo_receipt(receivable: Receivable, *, user, reason: str, receipt: Receipt 
     if not reason:
         raise ReceiptError(_("Say why the receipt is undone."))
     with transaction.atomic():
-        locked = Receivable.objects.select_for_update().select_related("sale").get(pk=receivable.pk)
+        locked = (
+            Receivable.objects.select_for_update(of=("self",)).select_related("sale").get(pk=receivable.pk)
+        )
         receipts = locked.receipts.order_by("-created_at", "-pk")
         if receipt is not None:
             target = receipts.get(pk=receipt.pk)
@@ -213,7 +217,13 @@ def register_full_receipts(
 
 @transaction.atomic
 def _receive_chunk(pks: list[int], received_on: date, user) -> tuple[int, list]:
-    locked = list(Receivable.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    # The sale comes along for each receivable's name in the audit entries; only receivables are locked.
+    locked = list(
+        Receivable.objects.select_for_update(of=("self",))
+        .select_related("sale")
+        .filter(pk__in=pks)
+        .order_by("pk")
+    )
     person = _person(user)
     receipts, entries, refused, open_ids = [], [], [], []
     for receivable in locked:
