@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -28,7 +28,7 @@ from core.templatetags.money import brl
 from . import exports, receipts
 from . import receivable_selectors as selectors
 from .changelist import CappedCountPaginator
-from .models import Receivable
+from .models import Receivable, Sale
 from .receivable_filters import DueFilter, PaymentMethodFilter, ReceivedPeriodFilter
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/aaaa", "size": 10})
@@ -68,7 +68,9 @@ class ReceivableChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         page = list(self.result_list)
-        prefetch_related_objects(page, "sale__customer", "sale__integration")
+        # One query for the page's sales with their customers and integrations, by primary key.
+        sales = Sale.objects.select_related("customer", "integration")
+        prefetch_related_objects(page, Prefetch("sale", queryset=sales))
         self.result_list = page
 
     @property
