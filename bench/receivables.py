@@ -57,7 +57,12 @@ def timed_get(client, url, repeat):
     times, counts = [], []
     for _ in range(repeat):
         statements = []
-        with connection.execute_wrapper(lambda execute, *args: statements.append(1) or execute(*args)):
+
+        def counted(execute, *args, statements=statements):
+            statements.append(1)
+            return execute(*args)
+
+        with connection.execute_wrapper(counted):
             started = time.perf_counter()
             client.get(url)
             times.append(time.perf_counter() - started)
@@ -112,7 +117,8 @@ def main() -> None:
         outcome = register_full_receipts(chosen, received_on=today, user=manager)
         seconds = time.perf_counter() - started
         print(
-            f"bulk receipt: {outcome.received} receivables in {seconds:.2f} s = {outcome.received / seconds:,.0f}/s"
+            f"bulk receipt: {outcome.received} receivables in {seconds:.2f} s"
+            f" = {outcome.received / seconds:,.0f}/s"
         )
 
         # 2. The list and its totals.
@@ -157,7 +163,8 @@ def main() -> None:
             rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
             print(
                 f"export {label:4s} {args.export} rows: {size / 1e6:.1f} MB in {seconds:.1f} s, "
-                f"peak Python allocations {peak / 1e6:.1f} MB, process max RSS grew {rss_growth / 1e3:.1f} MB "
+                f"peak Python allocations {peak / 1e6:.1f} MB, "
+                f"process max RSS grew {rss_growth / 1e3:.1f} MB "
                 f"(max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB)"
             )
 

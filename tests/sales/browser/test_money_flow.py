@@ -31,7 +31,7 @@ def test_a_clerk_uses_the_store_payment_then_registers_a_receipt(live_server, pa
                 unit_price=Decimal("150.00"),
                 details="Casaco azul, 4",
             )
-        ],  # fmt: skip
+        ],
         first_due_date=date(2026, 12, 10),
         integration=IntegrationFactory(name="Loja Nuvemshop"),
         external_id="450789469",
