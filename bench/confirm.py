@@ -3,7 +3,7 @@
     python bench/confirm.py --sales 1000 [--database sqlite|postgres] [--profile] [--show-queries]
 
 On a throw-away test database: N pending sales (3 items, 2 installments, stock check on) are
-generated with bulk inserts, then `sales.confirmation.confirm_sales` (the "Confirmar vendas
+generated with bulk inserts, then `sales.services.confirm_sales` (the "Confirmar vendas
 selecionadas" action's service: a transaction per chunk of sales, bulk inserts of the receivables,
 stock movements and audit entries) confirms them all. Prints the machine, sales/s, queries per
 sale and the time spent in the database driver (`--show-queries`: the slowest statements).
@@ -81,8 +81,8 @@ def main() -> None:
     from django.db import connection
 
     with test_database():
-        from sales.confirmation import confirm_sales
         from sales.models import Receivable, Sale
+        from sales.services import confirm_sales
 
         pending_sales(args.sales)
         clerk = get_user_model().objects.create_user("bench-clerk")

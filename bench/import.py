@@ -39,8 +39,8 @@ def cpf(n: int) -> str:
 
 def seed_store(store, orders: int, start) -> None:
     """N paid orders in the sandbox, in bulk (the sandbox's own create_order gives the shape)."""
-    from integrations.nuvemshop.sandbox import services as sandbox
-    from integrations.nuvemshop.sandbox.models import SandboxOrder
+    from sandboxes.nuvemshop import services as sandbox
+    from sandboxes.nuvemshop.models import SandboxOrder
 
     template = sandbox.create_order(store, paid=True, created_at=start).data
     SandboxOrder.objects.filter(store=store).delete()
@@ -144,12 +144,12 @@ def main() -> None:
     from django.utils import timezone
 
     with test_database(), sandbox_server() as base:
+        from integrations.importing import sync_integration
         from integrations.models import ImportRecord, Integration
-        from integrations.nuvemshop.sandbox import services as sandbox
-        from integrations.nuvemshop.sandbox.models import SandboxStore
         from integrations.nuvemshop.source import NuvemshopOrderSource
-        from integrations.sync import sync_integration
         from sales.models import Sale
+        from sandboxes.nuvemshop import services as sandbox
+        from sandboxes.nuvemshop.models import SandboxStore
 
         settings.NUVEMSHOP_API_URL = f"{base}/sandbox/nuvemshop/v1"
         settings.STORE_RATE_LIMIT_ENABLED = False

@@ -36,11 +36,11 @@ def import_through_the_sandbox(orders: int, base_url: str) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from integrations import pipeline
-    from integrations.loja_integrada.sandbox import store as sandbox
+    from integrations import importing
+    from integrations.importing import sync_integration
     from integrations.models import ImportRecord, Integration
-    from integrations.sync import sync_integration
     from sales.models import Sale
+    from sandboxes.loja_integrada import store as sandbox
 
     settings.LOJA_INTEGRADA_API_URL = f"{base_url}/sandbox/loja-integrada/v1"
     settings.STORE_RATE_LIMIT_ENABLED = False
@@ -76,7 +76,7 @@ def import_through_the_sandbox(orders: int, base_url: str) -> None:
     logging.disable(logging.WARNING)  # the sandbox's own request log
     # Time spent in the pipeline (database side), apart from waiting for the store.
     in_pipeline = [0.0]
-    import_orders = pipeline.import_orders
+    import_orders = importing.orders.import_orders
 
     def timed_import_orders(*args_, **kwargs):
         started = time.perf_counter()
@@ -85,7 +85,7 @@ def import_through_the_sandbox(orders: int, base_url: str) -> None:
         finally:
             in_pipeline[0] += time.perf_counter() - started
 
-    pipeline.import_orders = timed_import_orders
+    importing.orders.import_orders = timed_import_orders
     began = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         run = sync_integration(integration)

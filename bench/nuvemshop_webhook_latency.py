@@ -97,8 +97,8 @@ def run(base: str, count: int) -> None:
     from django.test import Client
 
     from integrations.models import Integration
-    from integrations.nuvemshop.sandbox import services as sandbox
     from sales.models import Sale
+    from sandboxes.nuvemshop import services as sandbox
 
     gestor = get_user_model().objects.create_superuser("bench", "bench@example.com", "bench-password-123")
     store = sandbox.create_store(name="Loja Bench", store_id=818181)

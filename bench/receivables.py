@@ -92,7 +92,7 @@ def main() -> None:
         from integrations.models import Integration
         from sales import exports
         from sales.models import Receivable
-        from sales.receipts import register_full_receipts
+        from sales.services.receipts import register_full_receipts
 
         manager = get_user_model().objects.create_superuser("bench-gestor", "gestor@example.com", "x")
         integration = Integration.objects.create(

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from solo.admin import SingletonModelAdmin
 
-from core.templatetags.money import brl, quantity
+from core.formatting import brl, format_quantity
 
 from . import services
 from .models import Product, StockMovement, StockSettings
@@ -36,7 +36,7 @@ class ProductAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("stock quantity"), ordering="stock_quantity")
     def stock(self, product):
-        return quantity(product.stock_quantity)
+        return format_quantity(product.stock_quantity)
 
     def has_delete_permission(self, request, obj=None):
         # Sales and stock movements point at products; switch one off with "active" instead.
@@ -96,7 +96,7 @@ class StockMovementAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("quantity"), ordering="quantity")
     def signed_quantity(self, movement):
-        return quantity(movement.quantity)
+        return format_quantity(movement.quantity)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DecimalField, F, Q, Value, When
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit.services import Action, record_audit
+from core.formatting import format_quantity
 
 from .models import Product, StockMovement, StockSettings, normalise_description
 
@@ -38,7 +38,7 @@ class ProductMatches:
     @classmethod
     def read(cls, *, skus: Iterable[str], descriptions: Iterable[str]) -> ProductMatches:
         skus = {sku.strip() for sku in skus if sku and sku.strip()}
-        keys = {normalise_description(" ".join((d or "").split())) for d in descriptions}
+        keys = {_description_key(d) for d in descriptions}
         by_sku: dict[str, Product] = {}
         by_description: dict[str, Product] = {}
         if skus or keys:
@@ -52,17 +52,33 @@ class ProductMatches:
         return cls(by_sku=by_sku, by_description=by_description)
 
     def find(self, *, description: str, sku: str = "") -> Product | None:
-        """The product rule 5 selects: the exact SKU first, then the description (no case or extra spaces)."""
-        sku = (sku or "").strip()
-        if sku and sku in self.by_sku:
-            return self.by_sku[sku]
-        return self.by_description.get(normalise_description(" ".join((description or "").split())))
+        """The product the matching rule selects among these (see match_product)."""
+        return match_product([self], description=description, sku=sku)
 
     def add(self, product: Product) -> None:
         """A product created after the read: later lookups find it (the older ones still win)."""
         if product.sku:
             self.by_sku.setdefault(product.sku, product)
         self.by_description.setdefault(product.description_key, product)
+
+
+def _description_key(description: str) -> str:
+    return normalise_description(" ".join((description or "").split()))
+
+
+def match_product(known: Iterable[ProductMatches], *, description: str, sku: str = "") -> Product | None:
+    """The existing product an order's item is, by the product matching rule: the one with the
+    same description (compared without case or extra spaces), tried after an exact SKU when the
+    item names one. `known` are sets of products read or created earlier; an SKU match in any of
+    them wins over a description match, and an earlier set wins over a later one."""
+    known = list(known)
+    sku = (sku or "").strip()
+    if sku:
+        found = next((matches.by_sku[sku] for matches in known if sku in matches.by_sku), None)
+        if found is not None:
+            return found
+    key = _description_key(description)
+    return next((matches.by_description[key] for matches in known if key in matches.by_description), None)
 
 
 def find_or_create_product(
@@ -79,8 +95,8 @@ def find_or_create_product(
     without case or extra spaces; the oldest match wins. A new product gets the order's SKU when
     no other product holds it. Returns (product, created).
     """
-    existing = ProductMatches.read(skus=[sku], descriptions=[description]).find(
-        description=description, sku=sku
+    existing = match_product(
+        [ProductMatches.read(skus=[sku], descriptions=[description])], description=description, sku=sku
     )
     if existing is not None:
         return existing, False
@@ -110,13 +126,6 @@ def available(product: Product) -> Decimal:
     return Product.objects.values_list("stock_quantity", flat=True).get(pk=product.pk)
 
 
-def format_quantity(value: Decimal) -> str:
-    """2 rather than 2.000; 1,5 rather than 1.500."""
-    normalised = value.normalize()
-    places = max(0, -normalised.as_tuple().exponent)
-    return number_format(normalised, decimal_pos=places, use_l10n=True)
-
-
 @dataclass(frozen=True)
 class Shortage:
     product: Product
@@ -129,14 +138,6 @@ class Shortage:
             "requested": format_quantity(self.requested),
             "available": format_quantity(self.available),
         }
-
-
-def find_shortages(lines: Iterable[tuple[Product, Decimal]]) -> list[Shortage]:
-    """Every product whose summed quantity exceeds its stock (the same product on two lines adds up)."""
-    lines = list(lines)
-    ids = {product.pk for product, _quantity in lines}
-    stock = dict(Product.objects.filter(pk__in=ids).values_list("pk", "stock_quantity"))
-    return shortages_against(lines, stock)
 
 
 def _stock_key(product: Product):
@@ -153,8 +154,9 @@ def requested_quantities(lines: Iterable[tuple[Product, Decimal]]) -> dict:
 
 
 def shortages_against(lines: Iterable[tuple[Product, Decimal]], stock: dict) -> list[Shortage]:
-    """find_shortages against stock the caller already read, {product pk: quantity}; a product not
-    in it, or not saved yet, has none.
+    """Every product whose summed quantity exceeds its stock (the same product on two lines adds up),
+    against stock the caller already read, {product pk: quantity}; a product not in it, or not saved
+    yet, has none.
 
     A bulk confirm reads its products' stock once and lowers it in memory sale by sale, so each
     sale is checked against what the sales before it left; an import page checks each order
@@ -175,19 +177,9 @@ def lock_products(product_ids: Iterable[int]) -> list[Product]:
     return list(Product.objects.select_for_update().filter(pk__in=set(product_ids)).order_by("pk"))
 
 
-def record_out(*, sale, user, lines: Iterable[tuple]) -> list[StockMovement]:
-    """One movement out per sale item; each product's stock goes down in the database (F()).
-
-    `lines` are (sale_item, product, quantity). Call inside the caller's transaction, after
-    lock_products(). The one-out-per-item constraint makes a repeat impossible.
-    """
-    return record_sales_out(
-        user=user, lines=((sale, sale_item, product, quantity) for sale_item, product, quantity in lines)
-    )
-
-
 def record_sales_out(*, user, lines: Iterable[tuple]) -> list[StockMovement]:
-    """record_out for many sales at once: `lines` are (sale, sale_item, product, quantity).
+    """One movement out per sale item, for many sales at once: `lines` are (sale, sale_item, product,
+    quantity). The one-out-per-item constraint makes a repeat impossible.
 
     The movements go in with one bulk insert and every product's stock goes down by its summed
     quantity in one UPDATE (relative, F()), so a chunk of sales costs a few statements, not a few

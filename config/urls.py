@@ -19,6 +19,6 @@ urlpatterns = [
 
 if settings.STORE_SANDBOXES:
     urlpatterns += [
-        path("sandbox/loja-integrada/", include("integrations.loja_integrada.sandbox.urls")),
-        path("sandbox/nuvemshop/", include("integrations.nuvemshop.sandbox.urls")),
+        path("sandbox/loja-integrada/", include("sandboxes.loja_integrada.urls")),
+        path("sandbox/nuvemshop/", include("sandboxes.nuvemshop.urls")),
     ]

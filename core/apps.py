@@ -9,4 +9,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Ponte")
 
     def ready(self):
-        from . import checks, roles  # noqa: F401  (registers the system check and post_migrate hook)
+        from . import cache_table, checks, roles  # noqa: F401  (system check, post_migrate hooks)

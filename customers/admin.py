@@ -13,7 +13,7 @@ class CustomerForm(forms.ModelForm):
         fields = ["name", "document", "email", "business_phone", "mobile_phone"]
 
     def clean(self):
-        """Same name and same CPF/CNPJ is the same customer (rule 4): say so instead of failing."""
+        """Same name and same CPF/CNPJ is the same customer (the matching rule): say so instead of failing."""
         cleaned = super().clean()
         document = normalise_document(cleaned.get("document"))
         name = cleaned.get("name")

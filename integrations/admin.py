@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from audit.admin import AuditHistoryMixin
 from core.admin import ReadOnlyModelAdmin
 
-from . import services, sync
+from . import services
 from .models import ImportRecord, ImportRun, Integration, WebhookEvent
 
 
@@ -57,7 +57,7 @@ class IntegrationAdmin(AuditHistoryMixin, admin.ModelAdmin):
     def import_now(self, request, queryset):
         queued = 0
         for integration in queryset:
-            if sync.may_import(integration):
+            if integration.may_import:
                 queued += services.queue_import(integration, requested_by=request.user)[1]
         self.message_user(
             request,

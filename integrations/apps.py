@@ -16,3 +16,11 @@ class IntegrationsConfig(AppConfig):
     def ready(self):
         # After every migrate (once the django_q tables exist), the import schedule exists once.
         post_migrate.connect(_ensure_schedule, sender=self, dispatch_uid="integrations_import_schedule")
+
+        from sales.signals import sale_item_product_replaced
+
+        from .receivers import repoint_on_product_replaced
+
+        sale_item_product_replaced.connect(
+            repoint_on_product_replaced, dispatch_uid="integrations_repoint_store_product"
+        )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sales import services as sales_services
@@ -37,7 +36,5 @@ def cancel_store_order(integration: Integration, store_order_id: str, *, reason:
             note = _("The store cancelled this order after the sale was confirmed: %(reason)s") % {
                 "reason": reason
             }
-            Sale.objects.filter(pk=sale.pk).update(
-                attention_reason=f"{sale.attention_reason}\n{note}".strip(), updated_at=timezone.now()
-            )
+            sales_services.flag_for_attention(sale, note=note)
         return record

@@ -1,9 +1,21 @@
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import EncryptedTextField
+
+
+class IntegrationQuerySet(models.QuerySet):
+    def importable(self) -> IntegrationQuerySet:
+        """The integrations whose stores may be called for their orders now (see Integration.may_import)."""
+        return self.filter(
+            enabled=True,
+            activated_at__isnull=False,
+            connection_status=Integration.ConnectionStatus.CONNECTED,
+        )
 
 
 class Integration(models.Model):
@@ -17,7 +29,8 @@ class Integration(models.Model):
         CONNECTED = "connected", _("Connected")
         # The store refused the credentials (token revoked, app uninstalled, key deleted).
         DISCONNECTED = "disconnected", _("Disconnected")
-        # Nuvemshop 402: the store or the app is suspended; resumes by itself.
+        # Nuvemshop 402 or app/suspended: the store or the app is suspended; not called until
+        # app/resumed or a reconnect.
         SUSPENDED = "suspended", _("Suspended by the store")
 
     provider = models.CharField(_("store platform"), max_length=20, choices=Provider.choices)
@@ -69,6 +82,8 @@ class Integration(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = IntegrationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("integration")
         verbose_name_plural = _("integrations")
@@ -89,12 +104,15 @@ class Integration(models.Model):
         return f"{self.name} ({self.get_provider_display()})"
 
     @property
-    def is_importing(self) -> bool:
-        """Whether imports may run now: switched on, connected, and activated."""
+    def may_import(self) -> bool:
+        """Whether the store may be called for its orders now: switched on, activated, and neither
+        refused by the store (disconnected) nor suspended by it. A suspended store is not called at
+        all until the store says it is back (Nuvemshop's app/resumed) or it is connected again.
+        The queryset twin is Integration.objects.importable(); the two say the same."""
         return (
             self.enabled
-            and self.connection_status == self.ConnectionStatus.CONNECTED
             and self.activated_at is not None
+            and self.connection_status == self.ConnectionStatus.CONNECTED
         )
 
 

@@ -1,79 +1,92 @@
-"""What the import needs from a store, whatever the store: pages of orders, and one order by id.
+"""The one registry of store providers: for each store package, where its order source, mapper
+and connect page are, and what the managers' screen says about connecting it.
 
-Each store package offers `order_source(integration) -> OrderSource`. Everything store-specific
-(HTTP, paging, rate limits, JSON) stays behind it; what comes out is StoreOrder (or the reason
-it could not be mapped).
+Store packages are imported when first asked for, not here: they import the integration models
+and services, which must load without them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from importlib import import_module
-from typing import Any, Protocol
+from typing import Any
 
-from .store_order import StoreOrder, StoreOrderError
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
-
-@dataclass
-class FetchedOrder:
-    """One order as read from the store: mapped, or with the reason it could not be."""
-
-    store_order_id: str
-    number: str = ""
-    updated_at: datetime | None = None
-    order: StoreOrder | None = None
-    error: StoreOrderError | None = None
-    raw: Any = field(default=None, repr=False)
-
-    @classmethod
-    def mapped(cls, order: StoreOrder) -> FetchedOrder:
-        return cls(
-            store_order_id=order.store_order_id,
-            number=order.number,
-            updated_at=order.updated_at,
-            order=order,
-            raw=order.raw,
-        )
-
-    @classmethod
-    def unmappable(cls, error: StoreOrderError, *, updated_at: datetime | None = None) -> FetchedOrder:
-        return cls(
-            store_order_id=error.store_order_id,
-            number=error.number,
-            updated_at=updated_at,
-            error=error,
-            raw=error.raw,
-        )
+from .models import Integration
+from .order_source import OrderSource
+from .store_order import StoreOrder
 
 
-@dataclass
-class OrderPage:
-    """Orders to process, and where the sync may resume once all of them are processed.
+@dataclass(frozen=True)
+class Provider:
+    """One store platform, as the generic layers see it."""
 
-    `cursor` is None while resuming after this page could still miss an order (the source moves
-    it only past what it has fully handed over, e.g. at the end of a date window).
-    """
+    name: str  # an Integration.Provider value
+    package: str  # the store package: its `source.order_source` and `mapper.map_order`
+    connect_url_name: str  # the page where a manager connects (or, with ?integration=, reconnects)
+    connect_help: str | Promise
 
-    orders: list[FetchedOrder]
-    cursor: datetime | None = None
+    @property
+    def label(self) -> str:
+        return Integration.Provider(self.name).label
+
+    def order_source(self, integration: Integration) -> OrderSource:
+        """The store package's OrderSource for this integration."""
+        return import_module(f"{self.package}.source").order_source(integration)
+
+    def map_order(self, payload: Any) -> StoreOrder:
+        """The order as the store sent it, mapped by the store's own mapper (StoreOrderError if not)."""
+        return import_module(f"{self.package}.mapper").map_order(payload)
+
+    def product_key(self, payload: Any, position: int) -> tuple[str, str] | None:
+        """The store's (product id, variant id) of item `position` (from 1) of an order it sent, or
+        None when the order does not say. Raises StoreOrderError when the order cannot be read."""
+        order = self.map_order(payload)
+        if not 1 <= position <= len(order.items):
+            return None
+        item = order.items[position - 1]
+        return (item.store_product_id, item.store_variant_id) if item.store_product_id else None
+
+    def connect_url(self, integration: Integration | None = None) -> str | None:
+        """The connect page (with an integration: its reconnect page); None while it does not exist."""
+        try:
+            url = reverse(self.connect_url_name)
+        except NoReverseMatch:
+            return None
+        return f"{url}?integration={integration.pk}" if integration is not None else url
 
 
-class OrderSource(Protocol):
-    def pages(self, since: datetime | None) -> Iterator[OrderPage]:
-        """Every order changed at or after `since` (or since activation), page by page."""
-
-    def fetch(self, store_order_id: str) -> FetchedOrder:
-        """One order, fresh from the store (webhooks, retries)."""
-
-
-_SOURCES = {
-    "loja_integrada": "integrations.loja_integrada.source",
-    "nuvemshop": "integrations.nuvemshop.source",
+PROVIDERS: dict[str, Provider] = {
+    provider.name: provider
+    for provider in (
+        Provider(
+            name=Integration.Provider.LOJA_INTEGRADA,
+            package="integrations.loja_integrada",
+            connect_url_name="loja_integrada:connect",
+            connect_help=gettext_lazy(
+                "Paste an API key created in the store (Configurações › Chave para API › Cadastrar nova "
+                "chave, identification “Ponte”)."
+            ),
+        ),
+        Provider(
+            name=Integration.Provider.NUVEMSHOP,
+            package="integrations.nuvemshop",
+            connect_url_name="nuvemshop:install",
+            connect_help=gettext_lazy("Install the Ponte app in your Nuvemshop store."),
+        ),
+    )
 }
 
 
-def order_source(integration) -> OrderSource:
-    """The store package's OrderSource for this integration."""
-    return import_module(_SOURCES[integration.provider]).order_source(integration)
+def provider_for(integration_or_name: Integration | str) -> Provider:
+    """The Provider of an integration, or of a provider name ("nuvemshop", "loja_integrada")."""
+    name = getattr(integration_or_name, "provider", integration_or_name)
+    return PROVIDERS[name]
+
+
+def order_source(integration: Integration) -> OrderSource:
+    """The OrderSource of this integration's store."""
+    return provider_for(integration).order_source(integration)

@@ -200,7 +200,7 @@ def retry_imports(records: Iterable[ImportRecord]) -> RetryRequest:
     request = RetryRequest()
     for integration_id, store_order_ids in by_integration.items():
         integration = integrations[integration_id]
-        if not integration.is_importing:
+        if not integration.may_import:
             request.not_importing.append(integration)
             continue
         async_task("integrations.tasks.retry_orders", integration_id, store_order_ids, group="imports")

@@ -1,4 +1,4 @@
-"""Background tasks (django-q2): thin wrappers that call the sync services.
+"""Background tasks (django-q2): thin wrappers that call the import and the integration services.
 
 The schedule runs `import_all_enabled` every IMPORT_SCHEDULE_MINUTES; it queues one
 `run_import` per store, so stores import in parallel on however many workers there are and one
@@ -12,8 +12,9 @@ import logging
 from django.conf import settings
 from django.db import connections
 
-from . import services, sync
+from . import services
 from .errors import StoreError
+from .importing import import_single_order, sync_integration
 from .models import ImportRun, Integration
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ def run_import(integration_id: int, run_id: int | None = None, trigger: str = Im
     if integration is None:
         return None
     run = ImportRun.objects.filter(pk=run_id).first() if run_id else None
-    run = sync.sync_integration(integration, trigger=trigger, run=run)
+    run = sync_integration(integration, trigger=trigger, run=run)
     return {"run": run.pk, "status": run.status, "imported": run.imported, "failed": run.failed}
 
 
@@ -35,9 +36,7 @@ def import_all_enabled() -> int:
     """Queue an import of every store that may import; returns how many were queued."""
     services.prune_import_runs()
     queued = 0
-    for integration in Integration.objects.filter(enabled=True, activated_at__isnull=False).exclude(
-        connection_status=Integration.ConnectionStatus.DISCONNECTED
-    ):
+    for integration in Integration.objects.importable():
         try:
             _run, created = services.queue_import(integration, trigger=ImportRun.Trigger.SCHEDULE)
         except Exception:
@@ -49,14 +48,14 @@ def import_all_enabled() -> int:
 
 
 def retry_orders(integration_id: int, store_order_ids: list[str]) -> dict:
-    """Fetch these orders again and run them through the pipeline (the import log's retry)."""
+    """Fetch these orders again and import them (the import log's retry)."""
     integration = Integration.objects.filter(pk=integration_id).first()
     done = {"imported": 0, "skipped": 0, "failed": 0}
     if integration is None:
         return done
     for store_order_id in store_order_ids:
         try:
-            record = sync.import_single_order(integration, store_order_id)
+            record = import_single_order(integration, store_order_id)
         except StoreError as error:
             # The store is down or refused us: the rest stay as they were, for a later retry.
             logger.warning("retry of %s stopped: %s", integration, error)

@@ -9,40 +9,19 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from core import charts
 from core.views import admin_page_context
 
-from . import selectors, services, sync
+from . import selectors, services
 from .models import ImportRecord, ImportRun, Integration
-
-# Where each provider's connect flow starts (built by the store packages).
-CONNECT_URL_NAMES = {
-    Integration.Provider.LOJA_INTEGRADA: "loja_integrada:connect",
-    Integration.Provider.NUVEMSHOP: "nuvemshop:install",
-}
-PROVIDER_HELP = {
-    Integration.Provider.LOJA_INTEGRADA: gettext_lazy(
-        "Paste an API key created in the store (Configurações › Chave para API › Cadastrar nova chave, "
-        "identification “Ponte”)."
-    ),
-    Integration.Provider.NUVEMSHOP: gettext_lazy("Install the Ponte app in your Nuvemshop store."),
-}
-
-
-def connect_url(provider: str, integration: Integration | None = None) -> str | None:
-    """The provider's connect (or, with an integration, reconnect) page; None while it does not exist."""
-    try:
-        url = reverse(CONNECT_URL_NAMES[provider])
-    except (KeyError, NoReverseMatch):
-        return None
-    return f"{url}?integration={integration.pk}" if integration is not None else url
+from .providers import PROVIDERS, provider_for
 
 
 def manager_action(permission: str):
@@ -60,7 +39,7 @@ class IntegrationListView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         providers = [
-            {"name": label, "help": PROVIDER_HELP[value], "url": connect_url(value)}
+            {"name": label, "help": PROVIDERS[value].connect_help, "url": PROVIDERS[value].connect_url()}
             for value, label in Integration.Provider.choices
         ]
         integrations = list(selectors.integrations_with_counts().order_by("name", "pk"))
@@ -69,8 +48,8 @@ class IntegrationListView(PermissionRequiredMixin, TemplateView):
             {
                 "integration": integration,
                 "chart": charts.daily_chart(per_day[integration.pk]),
-                "may_import": sync.may_import(integration),
-                "reconnect_url": connect_url(integration.provider, integration),
+                "may_import": integration.may_import,
+                "reconnect_url": provider_for(integration).connect_url(integration),
             }
             for integration in integrations
         ]
@@ -98,8 +77,8 @@ class IntegrationDetailView(PermissionRequiredMixin, TemplateView):
             failed_orders=selectors.failed_orders(integration),
             runs=selectors.recent_runs(integration),
             active_run=selectors.active_run(integration),
-            may_import=sync.may_import(integration),
-            reconnect_url=connect_url(integration.provider, integration),
+            may_import=integration.may_import,
+            reconnect_url=provider_for(integration).connect_url(integration),
             can_change=self.request.user.has_perm("integrations.change_integration"),
             can_import=self.request.user.has_perm("integrations.run_import"),
         )
@@ -144,8 +123,11 @@ def toggle_integration(request, pk):
 def import_now(request, pk):
     """ "Importar agora": queue an import of this store (one at a time)."""
     integration = get_object_or_404(Integration, pk=pk)
-    if not sync.may_import(integration):
-        messages.error(request, _("This integration is disabled or disconnected; nothing was imported."))
+    if not integration.may_import:
+        messages.error(
+            request,
+            _("This integration is disabled, disconnected or suspended by the store; nothing was imported."),
+        )
         return redirect("integrations:detail", pk=pk)
     run, queued = services.queue_import(integration, requested_by=request.user)
     if queued:

@@ -9,17 +9,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditHistoryMixin
-from core.templatetags.money import brl
+from core.formatting import brl
 from core.widgets import PreloadedAutocompleteSelect
 from customers.models import Customer
 
-from . import bulk, selectors, services, store_terms
+from . import selectors, services
+from .admin_review import ReviewPagesMixin
 from .changelist import CappedCountPaginator, SaleChangeList
 from .filters import QueueStatusFilter
 from .forms import SaleAdminForm
 from .models import Receivable, Sale, SaleItem
 from .receivable_admin import ReceivableAdmin
-from .review_views import ReviewPagesMixin
 
 CONFIRM_PERMISSION = "sales.confirm_sale"
 
@@ -295,19 +295,19 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
     def confirm_selected(self, request, queryset):
         """Each sale in its own transaction; the clerk watches the counts, then reads what stayed pending."""
         selected = Sale.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
-        batch = bulk.start_bulk_confirmation(list(selected.values_list("pk", flat=True)), request.user)
+        batch = services.start_bulk_confirmation(list(selected.values_list("pk", flat=True)), request.user)
         return HttpResponseRedirect(reverse("admin:sales_sale_bulk_confirmation", args=[batch.pk]))
 
     @admin.action(description=_("Confirm selected sales with the store's payment"), permissions=["confirm"])
     def confirm_with_store_payment(self, request, queryset):
         """The store's method and installments on each selected sale, then the bulk confirmation."""
         selected = Sale.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
-        outcome = store_terms.use_store_payment_for(selected, by=request.user)
+        outcome = services.use_store_payment_for(selected, by=request.user)
         for reason in outcome.refused[:20]:
             self.message_user(request, reason, messages.WARNING)
         if not outcome.applied:
             return None
-        batch = bulk.start_bulk_confirmation(outcome.applied, request.user)
+        batch = services.start_bulk_confirmation(outcome.applied, request.user)
         return HttpResponseRedirect(reverse("admin:sales_sale_bulk_confirmation", args=[batch.pk]))
 
     @admin.action(description=_("Cancel selected sales"), permissions=["cancel"])

@@ -26,6 +26,20 @@ class SaleNumber(models.Model):
         return str(self.last_number)
 
 
+def _decided_by(verbose_name) -> models.ForeignKey:
+    """Who confirmed or cancelled a sale: set by the services only, and a user with books behind
+    their name is never deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+
 class Sale(models.Model):
     class Status(models.TextChoices):
         REVIEW_PENDING = "review_pending", _("Review pending")
@@ -100,25 +114,9 @@ class Sale(models.Model):
     # Something a person must look at (store cancelled a confirmed sale, invalid document, …).
     attention_reason = models.TextField(_("needs attention"), blank=True)
 
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    confirmed_by = _decided_by(_("confirmed by"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("cancelled by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    cancelled_by = _decided_by(_("cancelled by"))
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

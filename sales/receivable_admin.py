@@ -1,6 +1,6 @@
 """Contas a receber in the admin: the list the finance clerk follows (open ones due soonest, totals
 and the due chart at the top), the receipt page of one receivable, "Registrar recebimento" on many,
-and the export of the filtered list. The rules are in sales.receipts; this module only calls them."""
+and the export of the filtered list. The rules are in sales.services.receipts; this module only calls them."""
 
 from __future__ import annotations
 
@@ -23,13 +23,14 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyModelAdmin
-from core.templatetags.money import brl
+from core.formatting import brl
 
-from . import exports, receipts
+from . import exports
 from . import receivable_selectors as selectors
 from .changelist import CappedCountPaginator
 from .models import Receivable, Sale
 from .receivable_filters import DueFilter, PaymentMethodFilter, ReceivedPeriodFilter
+from .services import receipts
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/aaaa", "size": 10})
 

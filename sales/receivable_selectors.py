@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When
 
 from core.charts import DailyChart, daily_chart
-from core.templatetags.money import brl
+from core.formatting import brl
 
 from .models import Receivable
 

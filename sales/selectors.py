@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import history
 from catalog.models import Product
-from core.templatetags.money import brl
+from core.formatting import brl
 from customers.documents import searched_document
 from customers.models import Customer, normalise_name
 

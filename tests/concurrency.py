@@ -2,7 +2,19 @@
 
 import threading
 
+import pytest
+from django.conf import settings
 from django.db import connections
+
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+# A race test's marks: it needs PostgreSQL (SQLite's select_for_update locks nothing) and real
+# transactions (each thread commits on its own connection).
+RACE_MARKS = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not ON_POSTGRES, reason="row locks (select_for_update) need PostgreSQL"),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def run_together(*calls, timeout: float = 60) -> list:

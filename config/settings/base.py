@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "integrations.loja_integrada",
     "integrations.nuvemshop",
     "audit",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,10 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key", "login": "30/m/ip"}
+# Login limits are kept per client address. Behind proxies every request comes from the last
+# proxy, so the client is read from X-Forwarded-For, counting this many proxies of ours from the
+# right (entries further left are whatever the client sent, so never trusted). 0 = no proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Ponte"
 LOGIN_URL = "account_login"
@@ -207,7 +212,7 @@ SALES_BULK_CONFIRM_INLINE_LIMIT = env.int("SALES_BULK_CONFIRM_INLINE_LIMIT", def
 # The fake stores served by this project (demo, tests). Never in production: see core.checks.
 STORE_SANDBOXES = env.bool("STORE_SANDBOXES", default=False)
 if STORE_SANDBOXES:
-    INSTALLED_APPS += ["integrations.loja_integrada.sandbox", "integrations.nuvemshop.sandbox"]
+    INSTALLED_APPS += ["sandboxes.loja_integrada", "sandboxes.nuvemshop"]
     # The demo's Loja Integrada is this server's own sandbox, unless an address is given.
     if "LOJA_INTEGRADA_API_URL" not in env.ENVIRON:
         LOJA_INTEGRADA_API_URL = f"{PUBLIC_BASE_URL}/sandbox/loja-integrada/v1"

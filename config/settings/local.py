@@ -17,7 +17,7 @@ FIELD_ENCRYPTION_KEY = env.list(
 
 STORE_SANDBOXES = env.bool("STORE_SANDBOXES", default=True)
 if STORE_SANDBOXES:
-    INSTALLED_APPS += ["integrations.loja_integrada.sandbox", "integrations.nuvemshop.sandbox"]  # noqa: F405
+    INSTALLED_APPS += ["sandboxes.loja_integrada", "sandboxes.nuvemshop"]  # noqa: F405
     INSTALLED_APPS = list(dict.fromkeys(INSTALLED_APPS))
     _sandbox = f"{PUBLIC_BASE_URL}/sandbox"
     NUVEMSHOP_APP_ID = env("NUVEMSHOP_APP_ID", default="9999")

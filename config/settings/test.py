@@ -15,9 +15,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 
 STORE_SANDBOXES = True
-INSTALLED_APPS = list(
-    dict.fromkeys([*INSTALLED_APPS, "integrations.loja_integrada.sandbox", "integrations.nuvemshop.sandbox"])
-)
+INSTALLED_APPS = list(dict.fromkeys([*INSTALLED_APPS, "sandboxes.loja_integrada", "sandboxes.nuvemshop"]))
 PUBLIC_BASE_URL = "http://testserver"
 NUVEMSHOP_APP_ID = "4321"
 NUVEMSHOP_CLIENT_SECRET = "test-client-secret"

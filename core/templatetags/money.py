@@ -1,29 +1,18 @@
-from decimal import Decimal, InvalidOperation
+"""{% load money %}: the formatting helpers of core.formatting as template filters."""
+
+from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
 
-from catalog.services import format_quantity
+from core.formatting import brl, format_quantity
 
 register = template.Library()
-
-
-@register.filter
-def brl(value):
-    """R$ 1.234,56 (negative: -R$ 1.234,56); empty for None."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return value
-    text = number_format(abs(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
-    return f"-R$ {text}" if amount < 0 else f"R$ {text}"
+register.filter("brl", brl)
 
 
 @register.filter
 def quantity(value):
-    """2 rather than 2,000; 1,5 rather than 1,500 (quantities are stored with three decimals)."""
+    """A stored quantity without its trailing zeros (see format_quantity); empty for None."""
     if value is None or value == "":
         return ""
     return format_quantity(Decimal(value))

@@ -22,7 +22,7 @@ from integrations.store_order import StoreCustomer, StoreOrder, StoreOrderError,
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
-# DESIGN.md rule 2: the situations in which a Loja Integrada sale is paid/concluded.
+# The situations in which a Loja Integrada sale is paid/concluded (only concluded sales are imported).
 CONCLUDED_CODES = frozenset(
     {
         "pedido_pago",

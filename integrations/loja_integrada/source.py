@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext as _
 
 from integrations.models import ImportRecord, Integration
-from integrations.providers import FetchedOrder, OrderPage
+from integrations.order_source import FetchedOrder, OrderPage
 from integrations.store_order import StoreOrderError
 
 from .client import LojaIntegradaClient, NotFound
@@ -116,5 +116,5 @@ def _numeric(number: str) -> tuple[int, str]:
 
 
 def order_source(integration: Integration) -> LojaIntegradaSource:
-    """The OrderSource of a Loja Integrada integration (integrations.providers)."""
+    """The OrderSource of a Loja Integrada integration (integrations.order_source)."""
     return LojaIntegradaSource(integration)

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from core.views import admin_page_context
 from integrations.models import Integration
 
+from .connect import ConnectError, connect_loja_integrada
 from .forms import ConnectForm
-from .services import ConnectError, connect_loja_integrada
 
 
 def integration_page_url(integration: Integration) -> str:
@@ -23,11 +23,6 @@ def integration_page_url(integration: Integration) -> str:
         except NoReverseMatch:
             continue
     return reverse("admin:index")
-
-
-def reconnect_url(integration: Integration) -> str:
-    """Where a disconnected Loja Integrada integration gets a new key (for the integration page)."""
-    return f"{reverse('loja_integrada:connect')}?integration={integration.pk}"
 
 
 @staff_member_required

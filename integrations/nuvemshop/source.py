@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integrations.providers import FetchedOrder, OrderPage
+from integrations.order_source import FetchedOrder, OrderPage
 from integrations.store_order import StoreOrderError
 
 from .client import NotFound, NuvemshopClient, client_for

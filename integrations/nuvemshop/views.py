@@ -1,6 +1,6 @@
 """Nuvemshop pages: the install (Integrar agora → Conectar com Nuvemshop → store → back), and the webhook.
 
-Thin: the install logic is in .install, the webhook's in .webhooks.
+Thin: the install logic is in .connect (connect_flow), the webhook's in .webhooks.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.views import admin_page_context
 from integrations.models import Integration
 
-from . import install, tasks, webhooks
+from . import connect as connect_flow
+from . import tasks, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def install_page(request):
         title=_("Nuvemshop: integrate now"),
         integration=integration,
         integrations=Integration.objects.filter(provider=Integration.Provider.NUVEMSHOP),
-        configured=install.is_configured(),
+        configured=connect_flow.is_configured(),
     )
     return render(request, "nuvemshop/install.html", context)
 
@@ -61,10 +62,10 @@ def connect(request):
         return redirect("nuvemshop:install")
     integration_id = request.POST.get("integration")
     try:
-        url = install.start_install(
+        url = connect_flow.start_install(
             request.session, integration_id=int(integration_id) if (integration_id or "").isdigit() else None
         )
-    except install.InstallFailure as failure:
+    except connect_flow.InstallFailure as failure:
         return _failed(request, failure)
     return HttpResponseRedirect(url)
 
@@ -75,14 +76,16 @@ def connect(request):
 def callback(request):
     """The store sends the browser back here: finish the install, or say what happened."""
     try:
-        installed = install.finish_install(params=request.GET, session=request.session, user=request.user)
-    except install.InstallFailure as failure:
+        installed = connect_flow.finish_install(
+            params=request.GET, session=request.session, user=request.user
+        )
+    except connect_flow.InstallFailure as failure:
         return _failed(request, failure)
     request.session["nuvemshop_installed"] = {"pk": installed.integration.pk, "created": installed.created}
     return redirect("nuvemshop:ready", pk=installed.integration.pk)
 
 
-def _failed(request, failure: install.InstallFailure):
+def _failed(request, failure: connect_flow.InstallFailure):
     logger.warning("nuvemshop install failed: %s", failure)
     context = admin_page_context(
         request, title=_("The Nuvemshop integration was not completed"), failure=failure

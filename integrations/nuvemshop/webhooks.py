@@ -23,8 +23,9 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from integrations import cancellations, services, sync
+from integrations import cancellations, services
 from integrations.errors import StoreError
+from integrations.importing import import_single_order
 from integrations.models import Integration, WebhookEvent
 
 from . import privacy
@@ -126,7 +127,7 @@ def _dispatch(integration: Integration, event: WebhookEvent) -> str:
         formats.date_format(timezone.localtime(event.received_at), "SHORT_DATETIME_FORMAT"),
     )
     if name in ORDER_IMPORT_EVENTS:
-        record = sync.import_single_order(integration, event.resource_id)
+        record = import_single_order(integration, event.resource_id)
         return WebhookEvent.Status.PROCESSED if record is not None else WebhookEvent.Status.IGNORED
     if name in ORDER_CANCEL_EVENTS:
         record = cancellations.cancel_store_order(

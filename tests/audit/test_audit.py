@@ -24,19 +24,11 @@ def actions(obj):
 
 def test_connecting_and_reconnecting_a_store_is_audited_with_who_did_it(gestor):
     other = UserFactory()
-    integration, created = integration_services.activate_integration(
-        provider=Integration.Provider.NUVEMSHOP,
-        name="Loja",
-        credential="tok-1234567890",
-        seller=gestor,
-        store_id="9",
-    )
-    again, created_again = integration_services.activate_integration(
-        provider=Integration.Provider.NUVEMSHOP,
-        name="Loja",
-        credential="tok-0987654321",
-        seller=other,
-        store_id="9",
+    (integration, created), (again, created_again) = (
+        integration_services.activate_integration(
+            provider=Integration.Provider.NUVEMSHOP, name="Loja", credential=token, seller=by, store_id="9"
+        )
+        for token, by in [("tok-1234567890", gestor), ("tok-0987654321", other)]
     )
     assert (created, created_again, again.pk) == (True, False, integration.pk)
     assert actions(integration) == [

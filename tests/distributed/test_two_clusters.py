@@ -15,10 +15,10 @@ from django.db import connection
 from django.utils import timezone
 from django_q.models import Schedule
 
-from integrations.loja_integrada.sandbox import store as sandbox
+from integrations.importing import sync_integration
 from integrations.models import Integration
-from integrations.sync import sync_integration
 from sales.models import Sale
+from sandboxes.loja_integrada import store as sandbox
 from tests.integrations.factories import IntegrationFactory
 from tests.invariants import assert_books_consistent
 from tests.processes import stop_process_group

@@ -7,8 +7,11 @@ from tests.integrations import fake_source
 @pytest.fixture
 def fake_store(monkeypatch):
     """Every integration reads its orders from an in-memory FakeStore: `fake_store(integration)`."""
-    for provider in list(providers._SOURCES):
-        monkeypatch.setitem(providers._SOURCES, provider, "tests.integrations.fake_source")
+    monkeypatch.setattr(
+        providers.Provider,
+        "order_source",
+        lambda _provider, integration: fake_source.order_source(integration),
+    )
     fake_source.reset()
     yield fake_source.store_for
     fake_source.reset()

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 
-from integrations.providers import FetchedOrder, OrderPage
+from integrations.order_source import FetchedOrder, OrderPage
 from integrations.store_order import StoreOrder, StoreOrderError
 
 _STORES: dict[int, FakeStore] = {}

@@ -3,8 +3,8 @@ switched it on for that integration (the seeds' Dinheiro in one installment othe
 
 import pytest
 
+from integrations.importing import import_order
 from integrations.models import ImportRecord
-from integrations.pipeline import import_order
 from sales.models import Sale
 from tests.integrations.factories import IntegrationFactory, StoreOrderFactory
 

@@ -146,7 +146,7 @@ def test_import_sales_for_one_integration_says_why_it_did_not_run(fake_store):
     call_command("import_sales", integration=integration.pk, stdout=out)
     assert out.getvalue().splitlines()[0] == (
         "Loja parada (Loja Integrada): 0 novas, 0 ignoradas, 0 com falha — Não executada: "
-        "A integração está desativada ou desconectada."
+        "A integração está desativada, desconectada ou suspensa pela loja."
     )
     with pytest.raises(CommandError, match="Não há integração com o id 999"):
         call_command("import_sales", integration=999)

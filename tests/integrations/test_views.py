@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from integrations.models import ImportRecord, ImportRun, Integration
-from integrations.views import connect_url
+from integrations.providers import provider_for
 from sales.models import Sale
 from tests.integrations.factories import IntegrationFactory, StoreOrderFactory, sao_paulo
 
@@ -81,8 +81,10 @@ def test_the_list_links_each_store_to_its_connect_page(gestor_client):
 
 
 def test_connect_url_points_at_each_store_package_page():
-    assert connect_url(Integration.Provider.LOJA_INTEGRADA) == reverse("loja_integrada:connect")
-    assert connect_url(Integration.Provider.NUVEMSHOP) == reverse("nuvemshop:install")
+    assert provider_for(Integration.Provider.LOJA_INTEGRADA).connect_url() == reverse(
+        "loja_integrada:connect"
+    )
+    assert provider_for(Integration.Provider.NUVEMSHOP).connect_url() == reverse("nuvemshop:install")
 
 
 def test_the_detail_shows_activation_switch_sync_counts_and_failures(gestor_client):
@@ -150,7 +152,7 @@ def test_import_now_on_a_disabled_integration_says_so(gestor_client):
     integration = IntegrationFactory(enabled=False)
     response = gestor_client.post(reverse("integrations:import_now", args=[integration.pk]), follow=True)
     assert not ImportRun.objects.exists()
-    assert "Esta integração está desativada ou desconectada" in response.content.decode()
+    assert "Esta integração está desativada, desconectada ou suspensa pela loja" in response.content.decode()
 
 
 def test_the_import_log_lists_failed_and_skipped_orders_with_filters(gestor_client):

@@ -7,12 +7,12 @@ import pytest
 from django.utils import timezone
 
 from integrations import services as integration_services
-from integrations.loja_integrada.sandbox import store as sandbox
-from integrations.loja_integrada.sandbox.models import SandboxStore
+from integrations.importing import sync_integration
 from integrations.models import ImportRecord, ImportRun, Integration
-from integrations.sync import sync_integration
-from sales import confirmation
 from sales.models import Sale
+from sales.services import confirmation
+from sandboxes.loja_integrada import store as sandbox
+from sandboxes.loja_integrada.models import SandboxStore
 from tests.integrations.factories import IntegrationFactory
 from tests.invariants import assert_books_consistent
 

@@ -4,12 +4,12 @@ through recovery: every paid order imported exactly once, the books consistent."
 import pytest
 
 from integrations import services as integration_services
+from integrations.importing import sync_integration
 from integrations.models import ImportRecord, ImportRun, Integration
 from integrations.nuvemshop import source
-from integrations.nuvemshop.sandbox import services as sandbox
-from integrations.nuvemshop.sandbox.models import SandboxOrder, SandboxStore
-from integrations.sync import sync_integration
 from sales.models import Sale
+from sandboxes.nuvemshop import services as sandbox
+from sandboxes.nuvemshop.models import SandboxOrder, SandboxStore
 from tests.integrations.nuvemshop.conftest import installed_integration
 from tests.invariants import assert_books_consistent
 

@@ -8,17 +8,17 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from integrations.importing import sync_integration
 from integrations.loja_integrada import client as li_client
-from integrations.loja_integrada.sandbox import store as li_sandbox
-from integrations.loja_integrada.sandbox.models import SandboxOrder as LiOrder
-from integrations.loja_integrada.sandbox.models import SandboxStore as LiStore
 from integrations.models import ImportRecord, ImportRun, Integration
 from integrations.nuvemshop import source as ns_source
-from integrations.nuvemshop.sandbox import services as ns_sandbox
-from integrations.nuvemshop.sandbox.models import SandboxOrder as NsOrder
-from integrations.nuvemshop.sandbox.models import SandboxStore as NsStore
-from integrations.sync import sync_integration
 from sales.models import Sale
+from sandboxes.loja_integrada import store as li_sandbox
+from sandboxes.loja_integrada.models import SandboxOrder as LiOrder
+from sandboxes.loja_integrada.models import SandboxStore as LiStore
+from sandboxes.nuvemshop import services as ns_sandbox
+from sandboxes.nuvemshop.models import SandboxOrder as NsOrder
+from sandboxes.nuvemshop.models import SandboxStore as NsStore
 from tests.integrations.factories import IntegrationFactory
 from tests.integrations.nuvemshop.conftest import installed_integration
 from tests.invariants import assert_books_consistent

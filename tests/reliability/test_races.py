@@ -4,33 +4,25 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from catalog.models import StockSettings
 from catalog.services import record_in
-from integrations import sync
-from integrations.loja_integrada.sandbox import store as li_sandbox
+from integrations import importing
 from integrations.models import ImportRecord, ImportRun, WebhookEvent
-from integrations.nuvemshop.sandbox import services as ns_sandbox
-from sales.confirmation import confirm_sales
 from sales.models import Sale
-from sales.services import InsufficientStock, ItemLine, SaleNotPending, confirm_sale
+from sales.services import InsufficientStock, ItemLine, SaleNotPending, confirm_sale, confirm_sales
+from sandboxes.loja_integrada import store as li_sandbox
+from sandboxes.nuvemshop import services as ns_sandbox
 from tests.catalog.factories import ProductFactory
-from tests.concurrency import run_together
+from tests.concurrency import RACE_MARKS, run_together
 from tests.core.factories import UserFactory
 from tests.integrations.factories import IntegrationFactory
 from tests.integrations.nuvemshop.conftest import installed_integration
 from tests.invariants import assert_books_consistent
 from tests.sales.factories import PendingSaleFactory
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not ON_POSTGRES, reason="row locks (select_for_update) need PostgreSQL"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = RACE_MARKS
 
 
 def test_bulk_confirm_racing_single_confirms_books_each_sale_once():
@@ -112,7 +104,7 @@ def busy_li_store(sandbox_api, sandbox_store):
 def test_four_workers_importing_the_same_store_at_once_make_each_sale_once(busy_li_store):
     integration, orders = busy_li_store
 
-    runs = run_together(*[lambda: sync.sync_integration(integration)] * 4)
+    runs = run_together(*[lambda: importing.sync_integration(integration)] * 4)
 
     # The lease lets one run through; the others stand down (one starting after the first ended
     # would find nothing left to import, also fine).
@@ -125,9 +117,9 @@ def test_four_workers_importing_the_same_store_at_once_make_each_sale_once(busy_
 
 def test_four_workers_without_the_lease_still_make_each_sale_once(busy_li_store, monkeypatch):
     integration, orders = busy_li_store
-    monkeypatch.setattr(sync, "acquire_lease", lambda integration: True)
+    monkeypatch.setattr(importing.run, "acquire_lease", lambda integration: True)
 
-    runs = run_together(*[lambda: sync.sync_integration(integration)] * 4)
+    runs = run_together(*[lambda: importing.sync_integration(integration)] * 4)
 
     assert [getattr(run, "status", run) for run in runs] == [ImportRun.Status.DONE] * 4, runs
     assert sorted(Sale.objects.values_list("external_id", flat=True)) == sorted(str(o.numero) for o in orders)

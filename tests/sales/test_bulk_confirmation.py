@@ -8,9 +8,9 @@ from django.utils import translation
 
 from catalog.models import StockSettings
 from catalog.services import record_in
-from sales import bulk, tasks
+from sales import tasks
 from sales.models import BulkConfirmation, Sale
-from sales.services import ItemLine, confirm_sale
+from sales.services import ItemLine, bulk_confirmation, confirm_sale
 from tests.catalog.factories import ProductFactory
 from tests.core.factories import UserFactory
 from tests.sales.factories import PendingSaleFactory
@@ -30,7 +30,9 @@ def page_url(batch, fragment=False):
 def queued_tasks(monkeypatch):
     """What the action hands to the task queue, held instead of run (the tests run tasks in-line)."""
     held = []
-    monkeypatch.setattr(bulk, "async_task", lambda name, *args, **kwargs: held.append((name, args)))
+    monkeypatch.setattr(
+        bulk_confirmation, "async_task", lambda name, *args, **kwargs: held.append((name, args))
+    )
     return held
 
 
@@ -74,7 +76,7 @@ def test_a_large_selection_is_queued_and_the_page_shows_it_waiting(
 
 def test_chunks_are_counted_as_they_go_and_failures_keep_their_reason(financeiro, monkeypatch):
     StockSettings.objects.update_or_create(pk=1, defaults={"check_stock_on_sale": True})
-    monkeypatch.setattr(bulk, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(bulk_confirmation, "CHUNK_SIZE", 2)
     fine = stocked_sales(3)
     short = PendingSaleFactory(
         lines=[
@@ -84,18 +86,18 @@ def test_chunks_are_counted_as_they_go_and_failures_keep_their_reason(financeiro
         ]
     )
     seen = []
-    confirm_sales = bulk.confirmation.confirm_sales
+    confirm_sales = bulk_confirmation.confirmation.confirm_sales
 
     def watching(sales, user):
         # The counts the page shows while this chunk runs.
         seen.append(BulkConfirmation.objects.values_list("processed", "confirmed", "failed").get())
         return confirm_sales(sales, user)
 
-    monkeypatch.setattr(bulk.confirmation, "confirm_sales", watching)
+    monkeypatch.setattr(bulk_confirmation.confirmation, "confirm_sales", watching)
     batch = BulkConfirmation.objects.create(
         requested_by=financeiro, sale_ids=[*(s.pk for s in fine), short.pk], total=4, language="pt-br"
     )
-    batch = bulk.run_bulk_confirmation(batch.pk)
+    batch = bulk_confirmation.run_bulk_confirmation(batch.pk)
 
     assert seen == [(0, 0, 0), (2, 2, 0)]
     assert (batch.status, batch.processed, batch.confirmed, batch.failed) == ("done", 4, 3, 1)
@@ -116,7 +118,7 @@ def test_the_reasons_are_in_the_language_of_who_asked(financeiro):
         requested_by=financeiro, sale_ids=[sale.pk], total=1, language="pt-br"
     )
     with translation.override("en"):  # the worker's own language
-        batch = bulk.run_bulk_confirmation(batch.pk)
+        batch = bulk_confirmation.run_bulk_confirmation(batch.pk)
     assert "não está em revisão pendente" in batch.failures[0]["reason"]
 
 
@@ -132,7 +134,7 @@ def test_a_task_delivered_again_resumes_where_it_stopped(financeiro):
         processed=2,
         confirmed=2,
     )
-    batch = bulk.run_bulk_confirmation(batch.pk)
+    batch = bulk_confirmation.run_bulk_confirmation(batch.pk)
     assert (batch.status, batch.processed, batch.confirmed, batch.failed) == ("done", 4, 4, 0)
 
 
@@ -141,7 +143,7 @@ def test_a_finished_batch_is_not_run_again(financeiro):
     batch = BulkConfirmation.objects.create(
         requested_by=financeiro, sale_ids=[sale.pk], total=1, status=BulkConfirmation.Status.DONE
     )
-    bulk.run_bulk_confirmation(batch.pk)
+    bulk_confirmation.run_bulk_confirmation(batch.pk)
     sale.refresh_from_db()
     assert sale.status == Sale.Status.REVIEW_PENDING
 
@@ -150,8 +152,8 @@ def test_when_the_queue_is_down_the_page_says_so(financeiro, monkeypatch, small_
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(bulk, "async_task", broker_down)
-    batch = bulk.start_bulk_confirmation([s.pk for s in stocked_sales(3)], financeiro)
+    monkeypatch.setattr(bulk_confirmation, "async_task", broker_down)
+    batch = bulk_confirmation.start_bulk_confirmation([s.pk for s in stocked_sales(3)], financeiro)
     assert (batch.status, batch.error) == ("failed", "broker unreachable")
     assert not Sale.objects.filter(status=Sale.Status.CONFIRMED).exists()
 

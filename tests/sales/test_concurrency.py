@@ -2,25 +2,16 @@
 
 from decimal import Decimal
 
-import pytest
-from django.conf import settings
-
 from catalog.models import Product, StockMovement
 from catalog.services import record_in
 from sales.models import Receivable, Sale
 from sales.services import ItemLine, SaleNotPending, confirm_sale
 from tests.catalog.factories import ProductFactory
-from tests.concurrency import run_together
+from tests.concurrency import RACE_MARKS, run_together
 from tests.core.factories import UserFactory
 from tests.sales.factories import PendingSaleFactory
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not ON_POSTGRES, reason="row locks (select_for_update) need PostgreSQL"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = RACE_MARKS
 
 
 def test_two_clerks_confirming_the_same_sale_at_once_book_it_once():

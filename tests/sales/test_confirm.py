@@ -9,10 +9,16 @@ from audit.models import AuditEntry
 from audit.services import history
 from catalog.models import StockMovement, StockSettings
 from catalog.services import record_in
-from sales import confirmation
-from sales.confirmation import confirm_sales
 from sales.models import Receivable, Sale
-from sales.services import InsufficientStock, ItemLine, SaleNotPending, confirm_sale, installment_plan
+from sales.services import (
+    InsufficientStock,
+    ItemLine,
+    SaleNotPending,
+    confirm_sale,
+    confirm_sales,
+    confirmation,
+    installment_plan,
+)
 from tests.catalog.factories import ProductFactory
 from tests.sales.factories import PendingSaleFactory
 

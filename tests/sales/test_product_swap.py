@@ -14,11 +14,11 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from catalog.models import Product
 from catalog.services import ProductNotRemovable, record_in, remove_imported_product
+from integrations.importing import import_order
 from integrations.loja_integrada.mapper import map_order as li_map_order
 from integrations.loja_integrada.mapper import product_id as li_product_id
 from integrations.models import StoreProductLink
 from integrations.nuvemshop.mapper import map_order
-from integrations.pipeline import import_order
 from sales.models import Sale, SaleItem
 from sales.services import ItemLine, SaleNotPending, confirm_sale, replace_item_product
 from tests.catalog.factories import ProductFactory

@@ -3,24 +3,17 @@
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 
 from catalog.models import Product, StockMovement
 from catalog.services import record_in
 from sales.models import Sale, SaleItem
 from sales.services import ItemLine, ProductSwap, SaleNotPending, confirm_sale, replace_item_product
 from tests.catalog.factories import ProductFactory
-from tests.concurrency import run_together
+from tests.concurrency import RACE_MARKS, run_together
 from tests.core.factories import UserFactory
 from tests.sales.factories import PendingSaleFactory
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not ON_POSTGRES, reason="row locks (select_for_update) need PostgreSQL"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = RACE_MARKS
 
 
 @pytest.mark.parametrize("attempt", range(3))

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from sales.models import Receipt, Receivable
-from sales.receipts import ReceiptError, ReceiptNotAllowed, register_full_receipts
 from sales.services import register_receipt, undo_receipt
+from sales.services.receipts import ReceiptError, ReceiptNotAllowed, register_full_receipts
 from tests.core.factories import UserFactory
 from tests.sales.factories import confirmed_sale
 

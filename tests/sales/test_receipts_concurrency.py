@@ -7,8 +7,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from sales.models import Receivable
-from sales.receipts import ReceiptError
 from sales.services import register_receipt
+from sales.services.receipts import ReceiptError
 from tests.concurrency import run_together
 from tests.sales.factories import confirmed_sale
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from sales.models import Sale
 from sales.services import SaleError
-from sales.store_terms import use_store_payment
+from sales.services.store_terms import use_store_payment
 from tests.sales.factories import PendingSaleFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from integrations.loja_integrada.sandbox import store as sandbox
+from integrations.importing import sync_integration
 from integrations.models import ImportRun
-from integrations.sync import sync_integration
+from sandboxes.loja_integrada import store as sandbox
 from tests.integrations.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

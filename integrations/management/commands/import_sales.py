@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from integrations import sync
+from integrations.importing import sync_integration
 from integrations.models import ImportRun, Integration
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             return
         totals = {"imported": 0, "skipped": 0, "failed": 0}
         for each in integrations:
-            run = sync.sync_integration(each, trigger=ImportRun.Trigger.COMMAND)
+            run = sync_integration(each, trigger=ImportRun.Trigger.COMMAND)
             for key in totals:
                 totals[key] += getattr(run, key)
             line = _("%(integration)s: %(imported)s new, %(skipped)s skipped, %(failed)s failed") % {

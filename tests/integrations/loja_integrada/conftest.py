@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from integrations.loja_integrada.sandbox import store as sandbox
+from sandboxes.loja_integrada import store as sandbox
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

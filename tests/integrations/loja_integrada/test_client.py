@@ -10,8 +10,8 @@ from integrations import ratelimit
 from integrations.errors import AuthError, RateLimited, Unavailable
 from integrations.loja_integrada import client as li_client
 from integrations.loja_integrada.client import LojaIntegradaClient, limiter_key
-from integrations.loja_integrada.sandbox import store as sandbox
-from integrations.loja_integrada.sandbox.models import SandboxStore
+from sandboxes.loja_integrada import store as sandbox
+from sandboxes.loja_integrada.models import SandboxStore
 
 from .conftest import fixture
 

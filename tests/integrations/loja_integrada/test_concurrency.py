@@ -6,12 +6,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from integrations import pipeline
-from integrations.loja_integrada.sandbox import store as sandbox
+from integrations import importing
+from integrations.importing import sync_integration
 from integrations.loja_integrada.source import LojaIntegradaSource
 from integrations.models import ImportRecord, Integration
-from integrations.sync import sync_integration
 from sales.models import Sale
+from sandboxes.loja_integrada import store as sandbox
 from tests.concurrency import run_together_or_raise
 from tests.integrations.factories import IntegrationFactory
 
@@ -35,7 +35,7 @@ def test_two_workers_walking_the_same_store_make_one_sale_per_order(
         # The whole walk and pipeline, without the sync's lease: the pipeline alone must hold.
         mine = Integration.objects.get(pk=integration.pk)
         for page in LojaIntegradaSource(mine).pages(None):
-            pipeline.import_orders(mine, page.orders)
+            importing.orders.import_orders(mine, page.orders)
 
     run_together_or_raise(worker, worker)
 

@@ -5,11 +5,12 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from integrations.loja_integrada.sandbox import store as sandbox
-from integrations.loja_integrada.services import ConnectError, connect_loja_integrada
-from integrations.loja_integrada.views import integration_page_url, reconnect_url
+from integrations.loja_integrada.connect import ConnectError, connect_loja_integrada
+from integrations.loja_integrada.views import integration_page_url
 from integrations.models import Integration
+from integrations.providers import provider_for
 from integrations.services import disconnect_integration
+from sandboxes.loja_integrada import store as sandbox
 from tests.integrations.factories import IntegrationFactory
 
 URL = "/integrations/loja-integrada/connect/"
@@ -73,8 +74,8 @@ def test_a_new_key_reconnects_a_disconnected_integration_keeping_its_history(
         credential="chave-antiga-0000", activated_at=activated, name="Loja antiga"
     )
     disconnect_integration(integration, "A loja recusou a chave.")
-    assert reconnect_url(integration) == f"{URL}?integration={integration.pk}"
-    page = gestor_client.get(reconnect_url(integration)).content.decode()
+    assert provider_for(integration).connect_url(integration) == f"{URL}?integration={integration.pk}"
+    page = gestor_client.get(provider_for(integration).connect_url(integration)).content.decode()
     assert "A loja recusou a chave." in page and "Loja antiga" in page
 
     response = gestor_client.post(

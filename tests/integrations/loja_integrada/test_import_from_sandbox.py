@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from integrations import pipeline
+from integrations import importing
+from integrations.importing import sync_integration
 from integrations.loja_integrada import source as li_source
 from integrations.loja_integrada.mapper import CONCLUDED_CODES
-from integrations.loja_integrada.sandbox import store as sandbox
 from integrations.models import ImportRecord, ImportRun, Integration
-from integrations.sync import sync_integration
 from sales.models import Sale
+from sandboxes.loja_integrada import store as sandbox
 from tests.integrations.factories import IntegrationFactory
 
 NOT_CONCLUDED = [
@@ -172,7 +172,7 @@ def test_the_cursor_survives_a_crash_mid_page(integration, sandbox_store, monkey
     monkeypatch.setattr(li_source, "DETAILS_PER_PAGE", 3)
     base = timezone.now() - timedelta(hours=1)
     orders = [sandbox.add_paid_order(sandbox_store, placed_at=base + timedelta(minutes=i)) for i in range(8)]
-    real_plan = pipeline.plan_order
+    real_plan = importing.rules.plan_order
     calls = {"n": 0}
 
     def crash_on_the_fifth(integration_, fetched, lookups):
@@ -181,7 +181,7 @@ def test_the_cursor_survives_a_crash_mid_page(integration, sandbox_store, monkey
             raise SystemExit("worker killed")
         return real_plan(integration_, fetched, lookups)
 
-    monkeypatch.setattr(pipeline, "plan_order", crash_on_the_fifth)
+    monkeypatch.setattr(importing.rules, "plan_order", crash_on_the_fifth)
     with pytest.raises(SystemExit):
         sync_integration(integration)
 
@@ -193,7 +193,7 @@ def test_the_cursor_survives_a_crash_mid_page(integration, sandbox_store, monkey
     assert integration.sync_cursor == orders[2].data_modificacao
     assert integration.sync_lease_until is None
 
-    monkeypatch.setattr(pipeline, "plan_order", real_plan)
+    monkeypatch.setattr(importing.rules, "plan_order", real_plan)
     run = sync_integration(integration)
     assert run.status == ImportRun.Status.DONE
     assert imported_numbers(integration) == [o.numero for o in orders]

@@ -1,4 +1,4 @@
-"""DESIGN rules 4–6 (customer, product, stock) on orders that come from the sandbox over HTTP."""
+"""The customer, product and stock rules on orders that come from the sandbox over HTTP."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -9,10 +9,10 @@ from django.utils import timezone
 from catalog.models import Product, StockSettings
 from catalog.services import record_in
 from customers.models import Customer
-from integrations.loja_integrada.sandbox import store as sandbox
+from integrations.importing import sync_integration
 from integrations.models import ImportRecord
-from integrations.sync import sync_integration
 from sales.models import Sale
+from sandboxes.loja_integrada import store as sandbox
 from tests.catalog.factories import ProductFactory
 from tests.integrations.factories import IntegrationFactory
 

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from integrations.models import Integration
-from integrations.nuvemshop.sandbox import services as sandbox
+from sandboxes.nuvemshop import services as sandbox
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from integrations.importing import sync_integration
 from integrations.models import ImportRecord, ImportRun, Integration
 from integrations.nuvemshop import source as source_module
-from integrations.nuvemshop.sandbox import services as sandbox
-from integrations.sync import sync_integration
 from sales.models import Sale
+from sandboxes.nuvemshop import services as sandbox
 
 from .conftest import installed_integration
 

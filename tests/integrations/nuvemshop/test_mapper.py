@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 
+from integrations.importing import import_order
 from integrations.models import ImportRecord
 from integrations.nuvemshop.mapper import map_order, phone_kind, split_phones
-from integrations.pipeline import import_order
 from integrations.store_order import StoreOrderError, StoreOrderItem
 from tests.integrations.factories import IntegrationFactory
 

@@ -5,13 +5,13 @@ from datetime import UTC, datetime
 import pytest
 
 from customers.models import Customer
+from integrations.importing import import_order
 from integrations.models import ImportRecord, WebhookEvent
 from integrations.nuvemshop.mapper import map_order
 from integrations.nuvemshop.models import PrivacyRequest
-from integrations.nuvemshop.sandbox import services as sandbox
-from integrations.pipeline import import_order
 from sales.models import Sale
 from sales.services import confirm_sale
+from sandboxes.nuvemshop import services as sandbox
 from tests.integrations.factories import IntegrationFactory
 
 from .fixtures import brl_order
@@ -73,7 +73,7 @@ def test_a_customer_with_a_confirmed_sale_keeps_name_and_document_for_the_books(
 def test_a_customer_also_used_by_other_sales_is_not_erased(client, integration):
     sale = imported(integration, 9001)
     other = IntegrationFactory(provider="nuvemshop", store_id="556", activated_at=integration.activated_at)
-    imported(other, 9002)  # the same person bought in another store: same customer by rule 4
+    imported(other, 9002)  # the same person bought in another store: same customer (same name and CPF)
     assert Sale.objects.filter(customer_id=sale.customer_id).count() == 2
     request = deliver(client, "customers/redact", customer=CUSTOMER, orders_to_redact=[9001])
     assert Customer.objects.get(pk=sale.customer_id).email == "john.doe@example.com"
@@ -121,7 +121,7 @@ def test_the_admin_shows_the_request_and_its_report_read_only(admin_client, clie
 
 @pytest.mark.django_db(transaction=True)
 def test_the_sandbox_panel_relays_a_customers_lgpd_requests(gestor_client, store):
-    from integrations.nuvemshop.sandbox.models import SandboxOrder
+    from sandboxes.nuvemshop.models import SandboxOrder
 
     from .conftest import installed_integration
 

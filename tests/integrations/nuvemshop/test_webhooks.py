@@ -11,10 +11,11 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from integrations.models import ImportRecord, Integration, WebhookEvent
-from integrations.nuvemshop.sandbox import services as sandbox
+from integrations import importing, services, tasks
+from integrations.models import ImportRecord, ImportRun, Integration, WebhookEvent
 from sales.models import Sale
 from sales.services import confirm_sale
+from sandboxes.nuvemshop import services as sandbox
 from tests.integrations.factories import IntegrationFactory
 
 from .conftest import installed_integration
@@ -136,7 +137,7 @@ def test_app_uninstalled_disconnects_with_reason_and_when(gestor_client, store):
     integration.refresh_from_db()
     assert integration.connection_status == Integration.ConnectionStatus.DISCONNECTED
     assert "desinstalado" in integration.disconnected_reason and integration.disconnected_at is not None
-    assert not integration.is_importing
+    assert not integration.may_import
 
 
 @pytest.mark.django_db(transaction=True)
@@ -163,14 +164,37 @@ def test_an_order_cancelled_after_the_sale_was_confirmed_is_flagged(gestor_clien
 
 
 @pytest.mark.django_db(transaction=True)
-def test_suspended_and_resumed(gestor_client, store):
+def test_a_suspended_store_is_not_called_at_all_until_app_resumed(gestor_client, store):
+    """The store's guideline: while the app is suspended, stop calling; app/resumed says it is back."""
     integration = installed_integration(gestor_client, store)
     sandbox.send_webhook(store, "app/suspended", store.store_id)
     integration.refresh_from_db()
     assert integration.connection_status == Integration.ConnectionStatus.SUSPENDED
+    assert not integration.may_import and not Integration.objects.importable().exists()
+
+    def requests_reaching_the_store() -> int:
+        store.refresh_from_db()
+        return store.requests_served + store.requests_rejected
+
+    before = requests_reaching_the_store()
+    order = sandbox.create_order(store, paid=True)  # its order/paid webhook arrives too
+    sandbox.send_webhook(store, "order/paid", order.pk)
+    run = importing.sync_integration(integration)
+    assert importing.import_single_order(integration, str(order.pk)) is None
+    assert tasks.import_all_enabled() == 0
+    failed = ImportRecord.objects.create(
+        integration=integration, store_order_id="1", status=ImportRecord.Status.FAILED, reason="falhou"
+    )
+    assert services.retry_imports([failed]).queued == 0
+    assert requests_reaching_the_store() == before
+    assert run.status == ImportRun.Status.SKIPPED and not Sale.objects.exists()
+
     sandbox.send_webhook(store, "app/resumed", store.store_id)
     integration.refresh_from_db()
     assert integration.connection_status == Integration.ConnectionStatus.CONNECTED
+
+    assert importing.sync_integration(integration).imported == 1
+    assert requests_reaching_the_store() > before and Sale.objects.count() == 1
 
 
 @pytest.mark.django_db

@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 from catalog.models import Product, StockSettings
 from catalog.services import record_in
 from customers.models import Customer
-from sales import bulk, tasks
+from sales import tasks
 from sales.models import Receivable, Sale
-from sales.services import ItemLine
+from sales.services import ItemLine, bulk_confirmation
 from tests.browser import log_in
 from tests.catalog.factories import ProductFactory
 from tests.customers.factories import CustomerFactory
@@ -91,8 +91,8 @@ def test_bulk_confirm_with_one_sale_short_of_stock(live_server, page, financeiro
     """Queued, then done with counts (the page polls), then the sale that stayed and why."""
     held = []
     # The worker is this test: the action only queues, and the page must show that before it runs.
-    monkeypatch.setattr(bulk, "async_task", lambda name, *args, **kwargs: held.append(args[0]))
-    monkeypatch.setattr(bulk, "inline_limit", lambda: 2)
+    monkeypatch.setattr(bulk_confirmation, "async_task", lambda name, *args, **kwargs: held.append(args[0]))
+    monkeypatch.setattr(bulk_confirmation, "inline_limit", lambda: 2)
     StockSettings.objects.update_or_create(pk=1, defaults={"check_stock_on_sale": True})
     fine = store_sales(3, financeiro, stock=Decimal("3"))
     scarf = ProductFactory(description="Cachecol listrado")  # no stock at all

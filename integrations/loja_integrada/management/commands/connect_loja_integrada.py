@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import formats, timezone
 
-from integrations.loja_integrada.services import ConnectError, connect_loja_integrada
+from integrations.loja_integrada.connect import ConnectError, connect_loja_integrada
 
 
 class Command(BaseCommand):

@@ -27,7 +27,7 @@ def test_a_manager_connects_the_store_in_the_browser_and_a_paid_order_arrives(
     manager_page.wait_for_url("**/ready/")
     assert "Data de ativação" in manager_page.content()
     integration = Integration.objects.get()
-    assert integration.is_importing
+    assert integration.may_import
     screenshot("ready")
 
     manager_page.goto(f"{nuvemshop_sandbox}/sandbox/nuvemshop/")

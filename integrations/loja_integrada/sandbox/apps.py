@@ -1,9 +1,0 @@
-from django.apps import AppConfig
-
-
-class LojaIntegradaSandboxConfig(AppConfig):
-    """A fake Loja Integrada API served by this project (demo and tests only)."""
-
-    name = "integrations.loja_integrada.sandbox"
-    label = "loja_integrada_sandbox"
-    verbose_name = "Loja Integrada (sandbox)"
