@@ -14,6 +14,7 @@ from core.widgets import PreloadedAutocompleteSelect
 from customers.models import Customer
 
 from . import selectors, services
+from .admin_exports import SaleExportMixin
 from .admin_review import ReviewPagesMixin
 from .changelist import CappedCountPaginator, SaleChangeList
 from .filters import QueueStatusFilter
@@ -69,7 +70,7 @@ class SaleItemInline(admin.TabularInline):
         return super().has_change_permission(request, obj) and (obj is None or obj.is_pending)
 
 
-class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
+class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, SaleExportMixin, admin.ModelAdmin):
     form = SaleAdminForm
     # Money typed the Brazilian way: 1.234,56.
     formfield_overrides = {models.DecimalField: {"localize": True}}

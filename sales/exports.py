@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import xlsxwriter
 from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +29,8 @@ from customers.documents import format_document
 from .models import Receivable, Sale
 
 CHUNK = 2000
+# The formats a list exports to.
+KINDS = ("csv", "xlsx")
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,9 @@ RECEIVABLE_FIELDS = (
     "number",
     "sale__customer__name",
     "sale__customer__document",
-    "sale__integration__name",
+    "integration__name",
     "sale__external_number",
-    "sale__payment_method",
+    "payment_method",
     "due_date",
     "amount",
     "status",
@@ -233,3 +236,14 @@ def xlsx_file(columns: list[Column], rows: Iterable[list], sheet: str):
     workbook.close()
     output.seek(0)
     return output
+
+
+def download(kind: str, columns: list[Column], rows: Iterable[list], *, name: str, sheet: str):
+    """The export as a download: CSV streamed line by line, XLSX sent from its temporary file.
+    `name` is the file's name without the date and extension (e.g. "contas-a-receber")."""
+    filename = f"{name}-{timezone.localdate():%Y-%m-%d}.{kind}"
+    if kind == "xlsx":
+        return FileResponse(xlsx_file(columns, rows, sheet=sheet), as_attachment=True, filename=filename)
+    response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -240,7 +240,9 @@ class Receivable(models.Model):
     Open until receipts settle its whole amount; a partial receipt leaves the rest open on the same
     receivable (`open_amount`), so the installment keeps its number and due date. The totals of
     its standing receipts are kept here, in the row the receipt services lock, so lists and exports
-    read them without a join.
+    read them without a join. The sale's payment method and integration are copied here at
+    confirm (neither changes once a sale is confirmed), so the list filters on them by index
+    without reading the sales.
     """
 
     class Status(models.TextChoices):
@@ -255,6 +257,24 @@ class Receivable(models.Model):
     due_date = models.DateField(_("due date"))
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    payment_method = models.CharField(
+        _("payment method"),
+        max_length=20,
+        choices=Sale.PaymentMethod.choices,
+        default=Sale.PaymentMethod.CASH,
+        db_default=Sale.PaymentMethod.CASH,
+        editable=False,
+    )
+    integration = models.ForeignKey(
+        "integrations.Integration",
+        verbose_name=_("integration"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,  # led by the (integration, status, due_date) index below
+    )
     # Sums of the standing receipts: the part of `amount` settled, the money that came in, the fees
     # withheld (card acquirer, discount) and the interest/fine paid on top; received_on is the
     # latest receipt's date.
@@ -290,6 +310,17 @@ class Receivable(models.Model):
             ),
             models.Index(fields=["status", "received_on"], name="receivable_received_idx"),
             models.Index(fields=["due_date"], name="receivable_due_date_idx"),
+            # Recebidos no período, newest first, with what came in summed from the index.
+            models.Index(fields=["received_on", "received_amount"], name="receivable_received_on_idx"),
+            # By integration and by payment method, open ones due soonest, as the default list.
+            models.Index(
+                fields=["integration", "status", "due_date", "amount", "settled_amount"],
+                name="receivable_integration_idx",
+            ),
+            models.Index(
+                fields=["payment_method", "status", "due_date", "amount", "settled_amount"],
+                name="receivable_method_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["sale", "number"], name="receivable_unique_installment"),

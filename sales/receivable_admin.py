@@ -12,7 +12,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,7 +29,7 @@ from . import exports
 from . import receivable_selectors as selectors
 from .changelist import CappedCountPaginator
 from .models import Receivable, Sale
-from .receivable_filters import DueFilter, PaymentMethodFilter, ReceivedPeriodFilter
+from .receivable_filters import DueFilter, IntegrationFilter, PaymentMethodFilter, ReceivedPeriodFilter
 from .services import receipts
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/aaaa", "size": 10})
@@ -112,7 +112,7 @@ class ReceivableAdmin(ReadOnlyModelAdmin):
         "receipt_link",
     ]
     list_display_links = None
-    list_filter = [DueFilter, ReceivedPeriodFilter, "sale__integration", PaymentMethodFilter]
+    list_filter = [DueFilter, ReceivedPeriodFilter, ("integration", IntegrationFilter), PaymentMethodFilter]
     list_select_related = False
     search_fields = ["=sale__number"]
     search_help_text = _("Sale number.")
@@ -127,7 +127,9 @@ class ReceivableAdmin(ReadOnlyModelAdmin):
     def get_ordering(self, request):
         if DueFilter.shows_open(request):
             return list(selectors.DUE_ORDERING)
-        return list(selectors.RECEIVED_ORDERING)
+        if DueFilter.shows_received(request):
+            return list(selectors.RECEIVED_ORDERING)
+        return list(selectors.LATEST_DUE_ORDERING)
 
     def get_urls(self):
         pages = [
@@ -137,12 +139,9 @@ class ReceivableAdmin(ReadOnlyModelAdmin):
                 name="sales_receivable_receipt",
             ),
             path(
-                "export.csv", self.admin_site.admin_view(self.export_csv), name="sales_receivable_export_csv"
-            ),
-            path(
-                "export.xlsx",
-                self.admin_site.admin_view(self.export_xlsx),
-                name="sales_receivable_export_xlsx",
+                "export.<str:kind>",
+                self.admin_site.admin_view(self.export_view),
+                name="sales_receivable_export",
             ),
         ]
         return [*pages, *super().get_urls()]
@@ -342,18 +341,11 @@ class ReceivableAdmin(ReadOnlyModelAdmin):
         cl = self.get_changelist_instance(request)
         return cl.queryset
 
-    def export_csv(self, request):
+    def export_view(self, request, kind):
+        """The filtered list as CSV or XLSX, streamed (see sales.exports)."""
+        if kind not in exports.KINDS:
+            raise Http404
         rows = exports.receivable_rows(self._filtered(request))
-        response = StreamingHttpResponse(
-            exports.csv_lines(exports.receivable_columns(), rows), content_type="text/csv; charset=utf-8"
+        return exports.download(
+            kind, exports.receivable_columns(), rows, name="contas-a-receber", sheet=gettext("Receivables")
         )
-        response["Content-Disposition"] = f'attachment; filename="{self._filename("csv")}"'
-        return response
-
-    def export_xlsx(self, request):
-        rows = exports.receivable_rows(self._filtered(request))
-        output = exports.xlsx_file(exports.receivable_columns(), rows, sheet=gettext("Receivables"))
-        return FileResponse(output, as_attachment=True, filename=self._filename("xlsx"))
-
-    def _filename(self, extension: str) -> str:
-        return f"contas-a-receber-{timezone.localdate():%Y-%m-%d}.{extension}"

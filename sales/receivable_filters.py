@@ -6,11 +6,14 @@ from datetime import timedelta
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import receivable_selectors as selectors
 from .models import Receivable, Sale
 
 Status = Receivable.Status
+# The filters' headings as the clerk names them (Situação, Recebidos no período), not "Por …".
+TEMPLATE = "admin/sales/receivable/filter.html"
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -19,18 +22,19 @@ class DueFilter(admin.SimpleListFilter):
 
     title = _("situation")
     parameter_name = "situacao"
+    template = TEMPLATE
     ALL = "all"
 
     def lookups(self, request, model_admin):
         return [
-            ("open", _("Open")),
-            ("overdue", _("Overdue")),
-            ("today", _("Due today")),
-            ("next7", _("Next 7 days")),
-            ("next30", _("Next 30 days")),
-            ("received", _("Received")),
-            ("cancelled", _("Cancelled")),
-            (self.ALL, _("All")),
+            ("open", pgettext_lazy("receivables", "Open")),
+            ("overdue", pgettext_lazy("receivables", "Overdue")),
+            ("today", pgettext_lazy("receivables", "Due today")),
+            ("next7", pgettext_lazy("receivables", "Next 7 days")),
+            ("next30", pgettext_lazy("receivables", "Next 30 days")),
+            ("received", pgettext_lazy("receivables", "Received")),
+            ("cancelled", pgettext_lazy("receivables", "Cancelled")),
+            (self.ALL, pgettext_lazy("receivables", "All")),
         ]
 
     def value(self):
@@ -74,6 +78,12 @@ class DueFilter(admin.SimpleListFilter):
             ReceivedPeriodFilter.parameter_name not in request.GET
         )
 
+    @classmethod
+    def shows_received(cls, request) -> bool:
+        return request.GET.get(cls.parameter_name) == Status.RECEIVED or (
+            ReceivedPeriodFilter.parameter_name in request.GET
+        )
+
 
 class ReceivedPeriodFilter(admin.SimpleListFilter):
     """Recebidos no período: receivables whose latest receipt falls in the period (received in full
@@ -81,6 +91,7 @@ class ReceivedPeriodFilter(admin.SimpleListFilter):
 
     title = _("received in the period")
     parameter_name = "recebidos"
+    template = TEMPLATE
 
     def lookups(self, request, model_admin):
         return [
@@ -98,13 +109,22 @@ class ReceivedPeriodFilter(admin.SimpleListFilter):
 
 
 class PaymentMethodFilter(admin.SimpleListFilter):
+    """The sale's payment method, as copied onto each receivable at confirm (read by index)."""
+
     title = _("payment method")
     parameter_name = "forma"
+    template = TEMPLATE
 
     def lookups(self, request, model_admin):
         return Sale.PaymentMethod.choices
 
     def queryset(self, request, queryset):
         if self.value() in Sale.PaymentMethod.values:
-            return queryset.filter(sale__payment_method=self.value())
+            return queryset.filter(payment_method=self.value())
         return queryset
+
+
+class IntegrationFilter(admin.RelatedFieldListFilter):
+    """The sale's integration, as copied onto each receivable at confirm (read by index)."""
+
+    template = TEMPLATE

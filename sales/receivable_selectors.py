@@ -21,6 +21,8 @@ CHART_DAYS = 30
 # Open ones due soonest first, as the clerk works them; served by the (status, due_date, …) index.
 DUE_ORDERING = ("due_date", "pk")
 RECEIVED_ORDERING = ("-received_on", "-pk")
+# Every receivable (or the cancelled ones): the latest due first, along the due_date index.
+LATEST_DUE_ORDERING = ("-due_date", "-pk")
 
 
 def open_balance():

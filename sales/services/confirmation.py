@@ -160,7 +160,14 @@ def _confirm_chunk(sales: list[Sale], user) -> list[ConfirmOutcome]:
         if current.total_amount > 0:
             plan = installment_plan(current.total_amount, current.installments, current.first_due_date)
             receivables.extend(
-                Receivable(sale=current, number=part.number, due_date=part.due_date, amount=part.amount)
+                Receivable(
+                    sale=current,
+                    number=part.number,
+                    due_date=part.due_date,
+                    amount=part.amount,
+                    payment_method=current.payment_method,
+                    integration_id=current.integration_id,
+                )
                 for part in plan
             )
         out_lines.extend((current, item, products[item.product_id], item.quantity) for item in items)
