@@ -84,6 +84,12 @@ def main() -> None:
     parser.add_argument("--receipts", type=int, default=5_000)
     parser.add_argument("--export", type=int, default=100_000)
     parser.add_argument("--explain", action="store_true", help="print each list's statements and times")
+    parser.add_argument(
+        "--keep",
+        metavar="SQLITE_FILE",
+        help="keep the database (SQLite: in this file) and reuse it when it already holds receivables",
+    )
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: receipts,list,export")
     add_database_argument(parser)
     args = parser.parse_args()
     setup_django(args.database)
@@ -91,90 +97,114 @@ def main() -> None:
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
     from django.utils import timezone
 
     settings.ALLOWED_HOSTS = ["*"]
-    with test_database():
+    if args.keep and connection.vendor == "sqlite":
+        settings.DATABASES["default"]["TEST"]["NAME"] = args.keep
+    skip = set(args.skip.split(","))
+    with test_database(keep=bool(args.keep)):
         from integrations.models import Integration
-        from sales import exports
         from sales.models import Receivable
-        from sales.services.receipts import register_full_receipts
 
-        manager = get_user_model().objects.create_superuser("bench-gestor", "gestor@example.com", "x")
-        integration = Integration.objects.create(
-            provider=Integration.Provider.NUVEMSHOP, name="Loja bench", store_id="1", credential="x" * 20
-        )
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA synchronous = OFF")
         today = timezone.localdate()
         began = time.perf_counter()
-        # One receivable per confirmed sale, and nine sales in ten are confirmed.
-        generate(round(args.receivables / 0.9), seller=manager, integration=integration, today=today)
-        generate_receivables(today)
+        if Receivable.objects.exists():
+            manager = get_user_model().objects.get(username="bench-gestor")
+            integration = Integration.objects.get(name="Loja bench")
+        else:
+            manager = get_user_model().objects.create_superuser("bench-gestor", "gestor@example.com", "x")
+            integration = Integration.objects.create(
+                provider=Integration.Provider.NUVEMSHOP, name="Loja bench", store_id="1", credential="x" * 20
+            )
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA synchronous = OFF")
+            # One receivable per confirmed sale, and nine sales in ten are confirmed.
+            generate(round(args.receivables / 0.9), seller=manager, integration=integration, today=today)
+            generate_receivables(today)
         total = Receivable.objects.count()
         opened = Receivable.objects.filter(status="open").count()
         print(machine())
         print(f"receivables: {total} ({opened} open), generated in {time.perf_counter() - began:.1f} s")
 
-        # 1. Registrar recebimento in bulk.
-        chosen = list(Receivable.objects.filter(status="open").order_by("pk")[: args.receipts])
+        if "receipts" not in skip:
+            receive_in_bulk(args.receipts, manager, today)
+        if "list" not in skip:
+            measure_lists(args, manager, integration)
+        if "export" not in skip:
+            measure_exports(args.export)
+
+
+def receive_in_bulk(count, manager, today) -> None:
+    """Registrar recebimento on `count` open receivables, timed."""
+    from sales.models import Receivable
+    from sales.services.receipts import register_full_receipts
+
+    chosen = list(Receivable.objects.filter(status="open").order_by("pk")[:count])
+    started = time.perf_counter()
+    outcome = register_full_receipts(chosen, received_on=today, user=manager)
+    seconds = time.perf_counter() - started
+    rate = outcome.received / seconds
+    print(f"bulk receipt: {outcome.received} receivables in {seconds:.2f} s = {rate:,.0f}/s")
+
+
+def measure_lists(args, manager, integration) -> None:
+    """The list with its totals and due chart, under each filter: statements and median time."""
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    client.force_login(manager)
+    base = "/admin/sales/receivable/"
+    screens = {
+        "open, due soonest (default)": base,
+        "overdue": f"{base}?situacao=overdue",
+        "next 30 days": f"{base}?situacao=next30",
+        "received this month": f"{base}?recebidos=month",
+        "open, by integration": f"{base}?integration__id__exact={integration.pk}",
+        "open, by payment method": f"{base}?forma=boleto",
+        "all": f"{base}?situacao=all",
+        "received (all time)": f"{base}?situacao=received",
+    }
+    for name, url in screens.items():
+        if args.explain:
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url)
+            for query in captured.captured_queries:
+                print(f"    {query['time']} {query['sql'][:200]}")
+        median, queries = timed_get(client, url, args.repeat)
+        print(f"list {name:30s} {queries:3d} queries  median {1000 * median:7.1f} ms")
+
+
+def measure_exports(count: int) -> None:
+    """The CSV and the XLSX of `count` received receivables: time and peak memory."""
+    from sales import exports
+    from sales.models import Receivable
+
+    rows = Receivable.objects.filter(status="received").order_by("-received_on", "-pk")[:count]
+    for label, write in [
+        ("CSV", lambda qs: sum(len(line) for line in exports.csv_lines(exports.receivable_columns(),
+                                                                       exports.receivable_rows(qs)))),
+        ("XLSX", lambda qs: exports.xlsx_file(exports.receivable_columns(), exports.receivable_rows(qs),
+                                              "Contas").seek(0, 2)),
+    ]:  # fmt: skip
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        tracemalloc.start()
         started = time.perf_counter()
-        outcome = register_full_receipts(chosen, received_on=today, user=manager)
+        size = write(rows)
         seconds = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
         print(
-            f"bulk receipt: {outcome.received} receivables in {seconds:.2f} s"
-            f" = {outcome.received / seconds:,.0f}/s"
+            f"export {label:4s} {count} rows: {size / 1e6:.1f} MB in {seconds:.1f} s, "
+            f"peak Python allocations {peak / 1e6:.1f} MB, "
+            f"process max RSS grew {rss_growth / 1e3:.1f} MB "
+            f"(max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB)"
         )
-
-        # 2. The list and its totals.
-        client = Client()
-        client.force_login(manager)
-        base = "/admin/sales/receivable/"
-        screens = {
-            "open, due soonest (default)": base,
-            "overdue": f"{base}?situacao=overdue",
-            "next 30 days": f"{base}?situacao=next30",
-            "received this month": f"{base}?recebidos=month",
-            "open, by integration": f"{base}?integration__id__exact={integration.pk}",
-            "open, by payment method": f"{base}?forma=boleto",
-            "all": f"{base}?situacao=all",
-            "received (all time)": f"{base}?situacao=received",
-        }
-        for name, url in screens.items():
-            if args.explain:
-                from django.test.utils import CaptureQueriesContext
-
-                with CaptureQueriesContext(connection) as captured:
-                    client.get(url)
-                for query in captured.captured_queries:
-                    print(f"    {query['time']} {query['sql'][:200]}")
-            median, queries = timed_get(client, url, args.repeat)
-            print(f"list {name:30s} {queries:3d} queries  median {1000 * median:7.1f} ms")
-
-        # 3. The export's peak memory.
-        rows = Receivable.objects.filter(status="received").order_by("-received_on", "-pk")[: args.export]
-        for label, write in [
-            ("CSV", lambda qs: sum(len(line) for line in exports.csv_lines(exports.receivable_columns(),
-                                                                           exports.receivable_rows(qs)))),
-            ("XLSX", lambda qs: exports.xlsx_file(exports.receivable_columns(), exports.receivable_rows(qs),
-                                                  "Contas").seek(0, 2)),
-        ]:  # fmt: skip
-            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            tracemalloc.start()
-            started = time.perf_counter()
-            size = write(rows)
-            seconds = time.perf_counter() - started
-            _current, peak = tracemalloc.get_traced_memory()
-            tracemalloc.stop()
-            rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
-            print(
-                f"export {label:4s} {args.export} rows: {size / 1e6:.1f} MB in {seconds:.1f} s, "
-                f"peak Python allocations {peak / 1e6:.1f} MB, "
-                f"process max RSS grew {rss_growth / 1e3:.1f} MB "
-                f"(max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB)"
-            )
 
 
 if __name__ == "__main__":
