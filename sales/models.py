@@ -301,24 +301,29 @@ class Receivable(models.Model):
             ("register_receipt", _("Can register receipts")),
             ("undo_receipt", _("Can undo receipts")),
         ]
+        # The list's page is read along an index in its own order (due date, then id: naming `id`
+        # keeps the tie-break in the index, so no filtered row is sorted), and its totals are summed
+        # from the index alone.
         indexes = [
-            # The list opens on open ones due soonest; the amounts ride along so the totals at the
-            # top and the due chart are summed from the index alone.
+            # Open ones due soonest (the list's default, Vencidos, Vencem hoje, Próximos 7 / 30 dias).
             models.Index(
-                fields=["status", "due_date", "amount", "settled_amount", "received_amount"],
-                name="receivable_due_idx",
+                fields=["status", "due_date", "id", "amount", "settled_amount"], name="receivable_due_idx"
             ),
+            # Recebidos, newest first.
             models.Index(fields=["status", "received_on"], name="receivable_received_idx"),
+            # Every receivable, latest due first.
             models.Index(fields=["due_date"], name="receivable_due_date_idx"),
-            # Recebidos no período, newest first, with what came in summed from the index.
-            models.Index(fields=["received_on", "received_amount"], name="receivable_received_on_idx"),
-            # By integration and by payment method, open ones due soonest, as the default list.
+            # Recebidos no período, newest first, and what came in over a period.
             models.Index(
-                fields=["integration", "status", "due_date", "amount", "settled_amount"],
+                fields=["received_on", "id", "status", "received_amount"], name="receivable_received_on_idx"
+            ),
+            # By integration and by payment method, open ones due soonest.
+            models.Index(
+                fields=["integration", "status", "due_date", "id", "amount", "settled_amount"],
                 name="receivable_integration_idx",
             ),
             models.Index(
-                fields=["payment_method", "status", "due_date", "amount", "settled_amount"],
+                fields=["payment_method", "status", "due_date", "id", "amount", "settled_amount"],
                 name="receivable_method_idx",
             ),
         ]

@@ -34,17 +34,29 @@ class ReceivableTotals:
     open: Decimal
     overdue: Decimal
     received: Decimal
+    # The days `received` covers: the period chosen, else this month.
+    received_from: date
+    received_to: date
 
 
-def totals(receivables: QuerySet[Receivable], today: date) -> ReceivableTotals:
-    """What is open, what of it is overdue, and what came in, over the list as filtered: one SUM
-    statement (read from the index alone on the open list)."""
-    sums = receivables.order_by().aggregate(
-        open=Sum(Case(When(OPEN, then=open_balance()), default=ZERO)),
-        overdue=Sum(Case(When(OPEN & Q(due_date__lt=today), then=open_balance()), default=ZERO)),
-        received=Sum("received_amount"),
+def totals(
+    receivables: QuerySet[Receivable], today: date, period: tuple[date, date] | None = None
+) -> ReceivableTotals:
+    """What is open and what of it is overdue, over the list as filtered; and what came in over the
+    chosen period, else this month. Two SUM statements, each over index entries alone: the open
+    rows (a few weeks' worth), and one period's receipts; a list of every receivable does not sum
+    years of receipts on each page (the export is the report of those)."""
+    unordered = receivables.order_by()
+    due = unordered.filter(OPEN).aggregate(
+        open=Sum(open_balance()),
+        overdue=Sum(Case(When(due_date__lt=today, then=open_balance()), default=ZERO)),
     )
-    return ReceivableTotals(**{key: value or Decimal("0.00") for key, value in sums.items()})
+    start, end = period or (today.replace(day=1), today)
+    received = unordered.filter(received_on__range=(start, end)).aggregate(received=Sum("received_amount"))
+    sums = {**due, **received}
+    return ReceivableTotals(
+        **{key: value or Decimal("0.00") for key, value in sums.items()}, received_from=start, received_to=end
+    )
 
 
 def due_chart(today: date, days: int = CHART_DAYS) -> DailyChart:
