@@ -22,6 +22,10 @@ class AuditEntry(models.Model):
         PRODUCT_REMOVED = "product_removed", _("Product removed")
         RECEIPT_REGISTERED = "receipt_registered", _("Receipt registered")
         RECEIPT_UNDONE = "receipt_undone", _("Receipt undone")
+        CUSTOMER_ADDRESS_FROM_STORE = (
+            "customer_address_from_store",
+            _("Customer address updated from the store"),
+        )
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     # Null when the system acted (the store refused the credentials, a cancelled order).

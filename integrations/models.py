@@ -78,6 +78,9 @@ class Integration(models.Model):
     # A lease, not a lock held across HTTP calls: the import that set it owns the store until then.
     sync_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     webhooks_registered_at = models.DateTimeField(_("webhooks registered at"), null=True, blank=True)
+    # The events subscribed at the store, as last registered: an install that lacks one of the
+    # events Ponte now needs gets it on its next run (Nuvemshop).
+    subscribed_events = models.JSONField(_("webhook events"), default=list, blank=True, editable=False)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -169,6 +172,13 @@ class ImportRecord(models.Model):
         null=True,
         blank=True,
         related_name="import_record",
+    )
+    # What the store last said about the money of the imported order, as applied to its sale
+    # (a StoreState; empty: as imported, paid), and the amount of a partial refund. A store change
+    # is applied once: the same state read or delivered again is no news.
+    store_state = models.CharField(_("store state applied"), max_length=20, blank=True)
+    store_refunded_amount = models.DecimalField(
+        _("refunded at the store"), max_digits=12, decimal_places=2, null=True, blank=True
     )
 
     class Meta:

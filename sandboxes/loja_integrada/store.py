@@ -21,6 +21,12 @@ from integrations.loja_integrada.mapper import SAO_PAULO
 from .models import SandboxOrder, SandboxStore
 
 PAID = "pedido_pago"
+# The merchant's later word on an order (the store has no partial refund nor void situation, and
+# no webhooks: Ponte reads every change on its next run).
+CANCELLED = "pedido_cancelado"
+REFUNDED = "pagamento_devolvido"
+CHARGED_BACK = "pedido_chargeback"
+IN_DISPUTE = "pagamento_em_disputa"
 
 DEFAULT_CUSTOMER = {
     "nome": "Fulano de Tal",
@@ -106,6 +112,18 @@ def set_situation(order: SandboxOrder, code: str, *, at: datetime | None = None)
     order.data_modificacao = at or timezone.now()
     order.save(update_fields=["situacao_codigo", "data_modificacao"])
     return order
+
+
+def cancel_order(order: SandboxOrder, **kwargs) -> SandboxOrder:
+    return set_situation(order, CANCELLED, **kwargs)
+
+
+def refund_order(order: SandboxOrder, **kwargs) -> SandboxOrder:
+    return set_situation(order, REFUNDED, **kwargs)
+
+
+def charge_back(order: SandboxOrder, **kwargs) -> SandboxOrder:
+    return set_situation(order, CHARGED_BACK, **kwargs)
 
 
 def set_faults(

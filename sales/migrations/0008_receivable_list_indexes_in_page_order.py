@@ -6,8 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('integrations', '0004_use_store_payment'),
-        ('sales', '0006_receivable_payment_method_and_integration'),
+                ('sales', '0007_receivable_payment_method_and_integration'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sales', '0004_queue_indexes'),
+        ('sales', '0005_store_changes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('integrations', '0003_import_hardening'),
+        ('integrations', '0004_store_changes'),
     ]
 
     operations = [
