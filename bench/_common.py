@@ -75,7 +75,8 @@ def test_database(keep: bool = False):
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keep)
+    # serialize=False: a kept database of millions of rows is not read into memory for rollbacks.
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keep, serialize=False)
     try:
         yield
     finally:
