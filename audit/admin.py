@@ -2,12 +2,30 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.admin import ReadOnlyModelAdmin
 
-from . import services
+from . import selectors, services
 from .models import AuditEntry
+
+
+class ObjectTypeFilter(admin.SimpleListFilter):
+    """The kinds of objects people follow (sales, products, integrations…), not every table audited."""
+
+    title = gettext_lazy("object type")
+    parameter_name = "content_type"
+
+    def lookups(self, request, model_admin):
+        return selectors.followed_object_types()
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(content_type_id=int(self.value()))
+        return queryset
 
 
 class AuditHistoryMixin:
@@ -28,7 +46,10 @@ class AuditHistoryMixin:
             **self.admin_site.each_context(request),
             "title": _("History: %(object)s") % {"object": obj},
             "subtitle": None,
-            "entries": services.history(obj).order_by("-created_at", "-pk"),
+            "entries": [
+                (entry, selectors.changes_in_words(self.model, entry.changes))
+                for entry in services.history(obj).order_by("-created_at", "-pk")
+            ],
             "module_name": str(opts.verbose_name_plural).capitalize(),
             "object": obj,
             "opts": opts,
@@ -44,7 +65,7 @@ class AuditEntryAdmin(ReadOnlyModelAdmin):
     """Read-only: the trail is shown, never edited, added or deleted."""
 
     list_display = ["created_at", "actor", "action", "object_repr"]
-    list_filter = ["action", "content_type", "created_at"]
+    list_filter = ["action", ObjectTypeFilter, "created_at"]
     search_fields = ["object_repr", "actor__username", "note"]
     # No date_hierarchy, as on the sales list: its year links read the whole trail.
     show_full_result_count = False
@@ -56,7 +77,22 @@ class AuditEntryAdmin(ReadOnlyModelAdmin):
         "content_type",
         "object_id",
         "object_repr",
-        "changes",
+        "changes_in_words",
         "note",
     ]
     fields = readonly_fields
+
+    @admin.display(description=gettext_lazy("what changed"))
+    def changes_in_words(self, entry):
+        model = entry.content_type.model_class()
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{}: {} → {}",
+                (
+                    (change.field, change.before, change.after)
+                    for change in selectors.changes_in_words(model, entry.changes)
+                ),
+            )
+            or "—"
+        )

@@ -18,6 +18,7 @@ class AuditEntry(models.Model):
         SALE_TERMS_CHANGED = "sale_terms_changed", _("Sale terms changed")
         SALE_CONFIRMED = "sale_confirmed", _("Sale confirmed")
         SALE_CANCELLED = "sale_cancelled", _("Sale cancelled")
+        SALE_REVERSED = "sale_reversed", _("Sale reversed")
         SALE_ITEM_PRODUCT_CHANGED = "sale_item_product_changed", _("Item product changed")
         PRODUCT_REMOVED = "product_removed", _("Product removed")
         RECEIPT_REGISTERED = "receipt_registered", _("Receipt registered")
@@ -50,7 +51,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         verbose_name = _("audit entry")
-        verbose_name_plural = _("audit trail")
+        verbose_name_plural = _("audit entries")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["content_type", "object_id", "-created_at"], name="audit_object_idx")]
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from solo.admin import SingletonModelAdmin
 
@@ -17,7 +19,7 @@ class ProductAdmin(admin.ModelAdmin):
     list_display = ["description", "sku", "price", "stock", "active", "origin"]
     list_filter = ["active", "origin", "origin_integration"]
     search_fields = ["description", "=sku"]
-    readonly_fields = ["stock_quantity", "origin", "origin_integration", "created_at", "updated_at"]
+    readonly_fields = ["stock", "origin", "origin_integration", "created_at", "updated_at"]
     fields = [
         "description",
         "sku",
@@ -26,7 +28,7 @@ class ProductAdmin(admin.ModelAdmin):
         ("ncm", "cest"),
         ("goods_origin", "unit"),
         "gtin",
-        "stock_quantity",
+        "stock",
         "origin",
         "origin_integration",
         "created_at",
@@ -44,6 +46,10 @@ class ProductAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Sales and stock movements point at products; switch one off with "active" instead.
         return False
+
+    def autocomplete_label(self, product):
+        """How the product pickers (review page, sale form) name a product: what tells two alike apart."""
+        return services.product_choice_label(product)
 
 
 class StockMovementForm(forms.ModelForm):
@@ -89,7 +95,7 @@ class StockMovementAdmin(admin.ModelAdmin):
     """Append-only: movements are listed, and added by hand as adjustments; never changed or deleted."""
 
     form = StockMovementForm
-    list_display = ["created_at", "product", "signed_quantity", "kind", "sale", "created_by", "note"]
+    list_display = ["created_at", "product", "signed_quantity", "kind", "sale_link", "created_by", "note"]
     list_filter = ["kind", "created_at"]
     list_select_related = ["product", "sale", "created_by"]
     search_fields = ["product__description", "=product__sku", "=sale__number"]
@@ -101,10 +107,19 @@ class StockMovementAdmin(admin.ModelAdmin):
     def signed_quantity(self, movement):
         return format_quantity(movement.quantity)
 
+    @admin.display(description=_("sale"), ordering="sale")
+    def sale_link(self, movement):
+        """*Venda N*, linked to the sale's page."""
+        if movement.sale_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:sales_sale_change", args=[movement.sale_id]), movement.sale
+        )
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["product", "quantity", "kind", "sale", "sale_item", "note", "created_by", "created_at"]
+        return ["product", "signed_quantity", "kind", "sale_link", "note", "created_by", "created_at"]
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -136,6 +136,8 @@ class StockMovement(models.Model):
         ADJUSTMENT_IN = "adjustment_in", _("Adjustment (in)")
         ADJUSTMENT_OUT = "adjustment_out", _("Adjustment (out)")
         PURCHASE_IN = "purchase_in", _("Purchase (in)")
+        # A confirmed sale reversed (estorno): its item back in stock.
+        SALE_REVERSAL_IN = "sale_reversal_in", _("Sale reversed (in)")
 
     product = models.ForeignKey(
         Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="stock_movements"
@@ -189,6 +191,17 @@ class StockMovement(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="adjustment_out") | Q(quantity__lt=0),
                 name="stockmove_adjustment_out_is_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="sale_reversal_in")
+                | (Q(quantity__gt=0) & Q(sale__isnull=False) & Q(sale_item__isnull=False)),
+                name="stockmove_sale_reversal_is_positive_and_linked",
+            ),
+            # A reversed sale item comes back once, however many times the reversal is asked for.
+            models.UniqueConstraint(
+                fields=["sale_item"],
+                condition=Q(kind="sale_reversal_in"),
+                name="stockmove_one_reversal_per_sale_item",
             ),
             # A sale item leaves stock once, however many times its sale is confirmed.
             models.UniqueConstraint(

@@ -185,27 +185,46 @@ def record_sales_out(*, user, lines: Iterable[tuple]) -> list[StockMovement]:
     quantity in one UPDATE (relative, F()), so a chunk of sales costs a few statements, not a few
     per item. Call inside the caller's transaction, after lock_products().
     """
+    return _record_sale_lines(user=user, lines=lines, kind=StockMovement.Kind.SALE_OUT, sign=-1)
+
+
+def record_sales_back_in(*, user, lines: Iterable[tuple], note: str = "") -> list[StockMovement]:
+    """Reversed sales (estorno): each item's quantity back in stock, linked to its sale and item.
+
+    `lines` are (sale, sale_item, product, quantity), as for record_sales_out; one movement in per
+    sale item (the one-reversal-per-item constraint makes a repeat impossible), in the same few
+    statements. Call inside the caller's transaction, after lock_products().
+    """
+    return _record_sale_lines(
+        user=user, lines=lines, kind=StockMovement.Kind.SALE_REVERSAL_IN, sign=1, note=note
+    )
+
+
+def _record_sale_lines(*, user, lines: Iterable[tuple], kind: str, sign: int, note: str = ""):
+    """Sale-linked movements in one bulk insert, and each product's stock moved by its summed
+    quantity (`sign` says which way) in one relative UPDATE."""
     movements = []
     per_product: dict[int, Decimal] = defaultdict(Decimal)
     for sale, sale_item, product, quantity in lines:
         movements.append(
             StockMovement(
                 product=product,
-                quantity=-quantity,
-                kind=StockMovement.Kind.SALE_OUT,
+                quantity=sign * quantity,
+                kind=kind,
                 sale=sale,
                 sale_item=sale_item,
                 created_by=user,
+                note=note[:255],
             )
         )
-        per_product[product.pk] += quantity
+        per_product[product.pk] += sign * quantity
     created = StockMovement.objects.bulk_create(movements)
     if per_product:
-        used = Case(
+        moved = Case(
             *(When(pk=pk, then=Value(quantity)) for pk, quantity in per_product.items()),
             output_field=DecimalField(max_digits=14, decimal_places=3),
         )
-        Product.objects.filter(pk__in=per_product).update(stock_quantity=F("stock_quantity") - used)
+        Product.objects.filter(pk__in=per_product).update(stock_quantity=F("stock_quantity") + moved)
     return created
 
 
@@ -244,6 +263,15 @@ class ProductNotRemovable(Exception):
 def product_label(product: Product) -> str:
     """A product as the audit trail and the clerk read it: duplicates share a description, not an id."""
     return f"{product.description} (#{product.pk})"
+
+
+def product_choice_label(product: Product) -> str:
+    """A product as a picker offers it: description, SKU when it has one, and the stock now, so a
+    clerk choosing between two alike sees which one is which and which one can be sold."""
+    stock = _("stock %(quantity)s") % {"quantity": format_quantity(product.stock_quantity)}
+    if product.sku:
+        return f"{product.description} · SKU {product.sku} · {stock}"
+    return f"{product.description} · {stock}"
 
 
 def product_uses(product: Product) -> list[str]:

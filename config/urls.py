@@ -23,3 +23,8 @@ if settings.STORE_SANDBOXES:
         path("sandbox/loja-integrada/", include("sandboxes.loja_integrada.urls")),
         path("sandbox/nuvemshop/", include("sandboxes.nuvemshop.urls")),
     ]
+
+# Refused, missing and failed pages in the admin's frame and the user's language.
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

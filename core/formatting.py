@@ -22,3 +22,14 @@ def format_quantity(value: Decimal) -> str:
     normalised = value.normalize()
     places = max(0, -normalised.as_tuple().exponent)
     return number_format(normalised, decimal_pos=places, use_l10n=True)
+
+
+def unit_price(value):
+    """A unit price: R$ 11,10 as money, but R$ 11,1234 when the store priced it past the cent."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(value)
+    if amount == amount.quantize(Decimal("0.01")):
+        return brl(amount)
+    text = number_format(abs(amount.normalize()), use_l10n=True, force_grouping=True)
+    return f"-R$ {text}" if amount < 0 else f"R$ {text}"

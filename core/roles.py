@@ -17,6 +17,7 @@ FINANCEIRO_PERMISSIONS = [
     "sales.change_sale",
     "sales.confirm_sale",
     "sales.cancel_sale",
+    "sales.reverse_sale",
     "sales.view_saleitem",
     "sales.add_saleitem",
     "sales.change_saleitem",

@@ -70,7 +70,16 @@ COMPANY = {
 }
 
 # NCM of the demo products; the notebook has none, so one demo sale shows the NF-e checklist.
-NCMS = {"CAS-INF": "62019300", "CAM-BAS": "61091000", "CAN-CER": "69120000"}
+# The stores' orders carry no NCM: the sandbox stores sell products of this catalogue, which the
+# import finds by the product matching rule (the coat by its description, the others by SKU).
+NCMS = {
+    "CAS-INF": "62019300",
+    "CAM-BAS": "61091000",
+    "CAN-CER": "69120000",
+    "CAM-AZ-M": "61091000",
+    "gorro-la-p": "65050090",
+}
+GTINS = {"CAM-AZ-M": "7891020304055", "gorro-la-p": "7891020304062"}  # the stores' barcodes
 
 # description, SKU, price, stock
 PRODUCTS = [
@@ -78,6 +87,8 @@ PRODUCTS = [
     ("Camiseta básica", "CAM-BAS", Decimal("39.90"), Decimal("40")),
     ("Caneca de cerâmica", "CAN-CER", Decimal("24.50"), Decimal("25")),
     ("Caderno universitário", "CAD-UNI", Decimal("18.75"), Decimal("3")),
+    ("Camiseta básica azul", "CAM-AZ-M", Decimal("59.90"), Decimal("30")),
+    ("Gorro de lã", "gorro-la-p", Decimal("29.90"), Decimal("10")),
 ]
 
 # customer index, [(product index, quantity, details)], freight, discount, installments
@@ -169,8 +180,8 @@ def _ensure_company_fiscal_data() -> None:
 def _ensure_product(description, sku, price, stock, *, user) -> Product:
     product, _ = find_or_create_product(description=description, sku=sku, sale_price=price)
     if sku in NCMS and not product.ncm:
-        product.ncm = NCMS[sku]
-        product.save(update_fields=["ncm", "updated_at"])
+        product.ncm, product.gtin = NCMS[sku], GTINS.get(sku, product.gtin)
+        product.save(update_fields=["ncm", "gtin", "updated_at"])
     if not product.stock_movements.exists():
         record_in(product=product, quantity=stock, user=user, note=DEMO_NOTE)
     return product

@@ -23,3 +23,8 @@ class RateLimited(StoreError):
 
 class Unavailable(StoreError):
     """The store is down, slow or answered garbage after the retries: try again later."""
+
+
+class AppCredentialsRefused(StoreError):
+    """The store refused Ponte's own application credentials, not the merchant's: no store is
+    disconnected, and calls wait until whoever runs Ponte fixes them."""

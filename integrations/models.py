@@ -224,11 +224,18 @@ class ImportRun(models.Model):
         # The store was down, slow or rate-limiting: the next run resumes from the kept cursor.
         RETRY_LATER = "retry_later", _("Store unavailable, will retry")
 
-    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="import_runs")
+    integration = models.ForeignKey(
+        Integration, verbose_name=_("integration"), on_delete=models.CASCADE, related_name="import_runs"
+    )
     trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     queued_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -258,7 +265,9 @@ class WebhookEvent(models.Model):
         IGNORED = "ignored", _("Ignored")
         FAILED = "failed", _("Failed")
 
-    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="webhook_events")
+    integration = models.ForeignKey(
+        Integration, verbose_name=_("integration"), on_delete=models.CASCADE, related_name="webhook_events"
+    )
     event = models.CharField(_("event"), max_length=60)
     resource_id = models.CharField(_("resource id"), max_length=64, blank=True)
     body = models.JSONField(_("body"), default=dict)

@@ -28,6 +28,9 @@ class Provider:
     package: str  # the store package: its `source.order_source` and `mapper.map_order`
     connect_url_name: str  # the page where a manager connects (or, with ?integration=, reconnects)
     connect_help: str | Promise
+    # "module.function" returning what the Gestor must read about the platform as a whole (e.g.
+    # Ponte's own application key refused), or "" when the package has nothing of the kind.
+    notices_function: str = ""
     # A function of the store package run before each import (its module.name), e.g. subscribing
     # the webhooks an older install lacks; empty when the store needs nothing.
     before_run: str = ""
@@ -59,6 +62,13 @@ class Provider:
         item = order.items[position - 1]
         return (item.store_product_id, item.store_variant_id) if item.store_product_id else None
 
+    def notices(self) -> list[str]:
+        """What the integrations page must say about this platform as a whole (not one store)."""
+        if not self.notices_function:
+            return []
+        module, function = self.notices_function.rsplit(".", 1)
+        return list(getattr(import_module(module), function)())
+
     def connect_url(self, integration: Integration | None = None) -> str | None:
         """The connect page (with an integration: its reconnect page); None while it does not exist."""
         try:
@@ -79,6 +89,7 @@ PROVIDERS: dict[str, Provider] = {
                 "Paste an API key created in the store (Configurações › Chave para API › Cadastrar nova "
                 "chave, identification “Ponte”)."
             ),
+            notices_function="integrations.loja_integrada.app_key.notices",
         ),
         Provider(
             name=Integration.Provider.NUVEMSHOP,

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sales.models import Sale
 
@@ -16,14 +17,35 @@ from .models import ImportRecord, ImportRun, Integration
 LOG_STATUSES = (ImportRecord.Status.FAILED, ImportRecord.Status.SKIPPED)
 
 
+def import_stopped_reason(integration: Integration) -> str:
+    """Why this store is not being called for its orders now, in the manager's words; "" when it is.
+
+    A store that suspended the app (Nuvemshop app/suspended, or a 402) is not called at all, not even
+    to check: Ponte waits for the store to resume the app (app/resumed) or for a new connection.
+    """
+    if integration.may_import:
+        return ""
+    if integration.connection_status == Integration.ConnectionStatus.SUSPENDED:
+        return _(
+            "The store suspended the Ponte app. Ponte will not call this store, not even to import "
+            "now, until the store resumes the app or the integration is connected again."
+        )
+    if integration.connection_status == Integration.ConnectionStatus.DISCONNECTED:
+        return _("The store refused the credentials: connect the integration again to import its orders.")
+    if not integration.enabled:
+        return _("The integration is disabled: switch it on to import its orders.")
+    return _("The integration is not activated yet.")
+
+
 def integrations_with_counts() -> QuerySet[Integration]:
-    """Every integration with how many orders it imported and how many failed.
+    """Every integration with how many orders it imported, skipped and failed.
 
     Each count is a correlated subquery counting one (integration, status) range of the
     importrecord_log_idx index, rather than a JOIN of every import record grouped by integration.
     """
     return Integration.objects.select_related("seller").annotate(
         imported_count=_records_with_status(ImportRecord.Status.IMPORTED),
+        skipped_count=_records_with_status(ImportRecord.Status.SKIPPED),
         failed_count=_records_with_status(ImportRecord.Status.FAILED),
     )
 

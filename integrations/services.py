@@ -184,16 +184,28 @@ class RetryRequest:
     not_importing: list[Integration] = field(default_factory=list)
 
 
+# Orders no retry can ever bring in: placed before the integration was activated (no retroactive
+# import; such sales are entered by hand).
+NEVER_IMPORTED = frozenset({"before_activation"})
+
+
+def may_retry(record: ImportRecord) -> bool:
+    """Whether *Tentar novamente* is offered for this record: not imported yet, and not an order
+    that can never be imported however often it is fetched."""
+    return record.status != ImportRecord.Status.IMPORTED and record.reason_code not in NEVER_IMPORTED
+
+
 def retry_imports(records: Iterable[ImportRecord]) -> RetryRequest:
     """Queue the store orders of these failed or skipped records to be fetched and imported again.
 
-    Imported records are left alone; records of an integration that is off or disconnected are
-    not queued (the answer names those integrations, so the screen can say why).
+    Imported records and orders that can never be imported are left alone; records of an
+    integration that is off or disconnected are not queued (the answer names those integrations,
+    so the screen can say why).
     """
     by_integration: dict[int, list[str]] = defaultdict(list)
     integrations: dict[int, Integration] = {}
     for record in records:
-        if record.status == ImportRecord.Status.IMPORTED:
+        if not may_retry(record):
             continue
         by_integration[record.integration_id].append(record.store_order_id)
         integrations[record.integration_id] = record.integration

@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -49,6 +50,7 @@ class IntegrationListView(PermissionRequiredMixin, TemplateView):
                 "integration": integration,
                 "chart": charts.daily_chart(per_day[integration.pk]),
                 "may_import": integration.may_import,
+                "stopped_reason": selectors.import_stopped_reason(integration),
                 "reconnect_url": provider_for(integration).connect_url(integration),
             }
             for integration in integrations
@@ -60,6 +62,7 @@ class IntegrationListView(PermissionRequiredMixin, TemplateView):
             cards=cards,
             can_change=self.request.user.has_perm("integrations.change_integration"),
             can_import=self.request.user.has_perm("integrations.run_import"),
+            notices=[text for provider in PROVIDERS.values() for text in provider.notices()],
         )
 
 
@@ -78,6 +81,8 @@ class IntegrationDetailView(PermissionRequiredMixin, TemplateView):
             runs=selectors.recent_runs(integration),
             active_run=selectors.active_run(integration),
             may_import=integration.may_import,
+            stopped_reason=selectors.import_stopped_reason(integration),
+            notices=provider_for(integration).notices(),
             reconnect_url=provider_for(integration).connect_url(integration),
             can_change=self.request.user.has_perm("integrations.change_integration"),
             can_import=self.request.user.has_perm("integrations.run_import"),
@@ -94,6 +99,8 @@ class ImportLogView(PermissionRequiredMixin, TemplateView):
         status = self.request.GET.get("status") or ""
         records = selectors.import_log(integration_id=integration_id, status=status)
         page = Paginator(records, self.paginate_by).get_page(self.request.GET.get("page"))
+        for record in page.object_list:
+            record.retryable = services.may_retry(record)
         return admin_page_context(
             self.request,
             title=_("Import log"),
@@ -106,16 +113,29 @@ class ImportLogView(PermissionRequiredMixin, TemplateView):
         )
 
 
+@login_required
+@permission_required("integrations.change_integration", raise_exception=True)
+def confirm_disable(request, pk):
+    """*Desativar* stops the store's imports, so it first asks, on a page naming the integration;
+    its answer posts to the switch (enabling is one click)."""
+    integration = get_object_or_404(Integration, pk=pk)
+    title = _("Disable %(integration)s?") % {"integration": integration.name}
+    back = _safe_next(request, reverse("integrations:detail", args=[pk]))
+    context = admin_page_context(request, title=title, integration=integration, next=back)
+    return TemplateResponse(request, "integrations/disable_confirm.html", context)
+
+
 @manager_action("integrations.change_integration")
 def toggle_integration(request, pk):
-    """The "Integração ativada" switch."""
+    """The "Integração ativada" switch; the message names the integration."""
     integration = get_object_or_404(Integration, pk=pk)
     enabled = request.POST.get("enabled") == "1"
     services.set_enabled(integration, enabled, by=request.user)
     if enabled:
-        messages.success(request, _("Integration enabled: its imports start again."))
+        text = _("Integration %(integration)s enabled: its imports start again.")
     else:
-        messages.success(request, _("Integration disabled: no more orders are imported until it is enabled."))
+        text = _("Integration %(integration)s disabled: no more orders are imported until it is enabled.")
+    messages.success(request, text % {"integration": integration.name})
     return redirect(_safe_next(request, reverse("integrations:detail", args=[pk])))
 
 
@@ -124,9 +144,9 @@ def import_now(request, pk):
     """ "Importar agora": queue an import of this store (one at a time)."""
     integration = get_object_or_404(Integration, pk=pk)
     if not integration.may_import:
+        # Nothing is queued, so a suspended store is not called, not even to check.
         messages.error(
-            request,
-            _("This integration is disabled, disconnected or suspended by the store; nothing was imported."),
+            request, f"{selectors.import_stopped_reason(integration)} {_('Nothing was imported.')}"
         )
         return redirect("integrations:detail", pk=pk)
     run, queued = services.queue_import(integration, requested_by=request.user)
@@ -190,8 +210,8 @@ def retry_records(request):
 
 
 def _safe_next(request, default: str) -> str:
-    """The page the button was on (POST `next`), never another site."""
-    back = request.POST.get("next", "")
+    """The page the button was on (`next`, posted or in the address), never another site."""
+    back = request.POST.get("next") or request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return default
     return back

@@ -3,18 +3,20 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditHistoryMixin
-from core.formatting import brl
+from core.formatting import brl, format_quantity, unit_price
 from core.widgets import PreloadedAutocompleteSelect
-from customers.models import Customer
 
 from . import extensions, selectors, services
 from .admin_exports import SaleExportMixin
+from .admin_reversal import ReversalPagesMixin
 from .admin_review import ReviewPagesMixin
 from .changelist import CappedCountPaginator, SaleChangeList
 from .filters import QueueStatusFilter, StoreChangeFilter
@@ -43,8 +45,8 @@ class SaleItemInline(admin.TabularInline):
 
     model = SaleItem
     form = SaleItemForm
-    fields = ["position", "product", "details", "quantity", "unit_price", "line_total"]
-    readonly_fields = ["position", "quantity", "unit_price", "line_total"]
+    fields = ["position", "product", "details", "quantity_shown", "unit_price_shown", "line_total"]
+    readonly_fields = ["position", "quantity_shown", "unit_price_shown", "line_total"]
     autocomplete_fields = ["product"]
     extra = 0
     can_delete = False
@@ -52,6 +54,14 @@ class SaleItemInline(admin.TabularInline):
     @admin.display(description=_("total"))
     def line_total(self, item):
         return brl(item.total)
+
+    @admin.display(description=_("quantity"))
+    def quantity_shown(self, item):
+        return format_quantity(item.quantity)  # 2, 1,5: not 2,000
+
+    @admin.display(description=_("unit price"))
+    def unit_price_shown(self, item):
+        return unit_price(item.unit_price)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("product")
@@ -70,23 +80,23 @@ class SaleItemInline(admin.TabularInline):
         return super().has_change_permission(request, obj) and (obj is None or obj.is_pending)
 
 
-class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, SaleExportMixin, admin.ModelAdmin):
+class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, ReversalPagesMixin, SaleExportMixin, admin.ModelAdmin):
     form = SaleAdminForm
     # Money typed the Brazilian way: 1.234,56.
     formfield_overrides = {models.DecimalField: {"localize": True}}
+    # What a clerk scans, narrow enough to fit beside the side menu at 1280 px: the number opens
+    # the review page, the customer's CPF/CNPJ sits under the name, the terms in one short cell.
     list_display = [
         "sale_number",
-        "review_link",
         "store_order",
-        "sale_date",
+        "date",
         "status_badge",
-        "customer_name",
-        "customer_document",
+        "customer_and_document",
         "total",
-        "items_count",
+        "terms",
         "flags",
     ]
-    list_display_links = ["sale_number"]
+    list_display_links = None
     list_filter = [QueueStatusFilter, StoreChangeFilter, "integration", "sale_date", "seller"]
     # Not joined: SaleChangeList reads them for the page's rows.
     list_select_related = False
@@ -101,20 +111,21 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, SaleExportMixin, admin.Mode
     # a million); the sale_date filter (today, past 7 days, this month, this year) stays.
     list_per_page = 50
     inlines = [SaleItemInline]
-    actions = ["confirm_selected", "confirm_with_store_payment", "cancel_selected"]
+    actions = ["confirm_selected", "confirm_with_store_payment", "cancel_selected", "reverse_selected"]
     readonly_fields = [
         "sale_number",
         "status",
         "integration",
         "external_number",
-        "items_amount",
-        "total_amount",
-        "store_total_amount",
+        "items_amount_shown",
+        "total_amount_shown",
+        "store_total_amount_shown",
         "attention_reason",
         "confirmed_by",
         "confirmed_at",
         "cancelled_by",
         "cancelled_at",
+        "reversal_details",
     ]
     fieldsets = [
         (None, {"fields": ["sale_number", "status", "customer", "seller", "sale_date", "attention_reason"]}),
@@ -126,18 +137,32 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, SaleExportMixin, admin.Mode
             _("Amounts"),
             {
                 "fields": [
-                    "items_amount",
+                    "items_amount_shown",
                     "shipping_amount",
                     "discount_amount",
-                    "total_amount",
-                    "store_total_amount",
+                    "total_amount_shown",
+                    "store_total_amount_shown",
                 ]
             },
         ),
         (_("Store"), {"fields": ["integration", "external_number"]}),
         (None, {"fields": ["notes", "confirmed_by", "confirmed_at", "cancelled_by", "cancelled_at"]}),
+        (_("Reversal"), {"fields": ["reversal_details"]}),
     ]
     autocomplete_fields = ["customer"]
+
+    # The amounts the form shows but does not edit, as money (R$ 52,10), not bare numbers.
+    @admin.display(description=_("items"))
+    def items_amount_shown(self, sale):
+        return brl(sale.items_amount)
+
+    @admin.display(description=_("total"))
+    def total_amount_shown(self, sale):
+        return brl(sale.total_amount)
+
+    @admin.display(description=Sale._meta.get_field("store_total_amount").verbose_name)
+    def store_total_amount_shown(self, sale):
+        return brl(sale.store_total_amount) or "—"
 
     def get_changelist(self, request, **kwargs):
         return SaleChangeList
@@ -166,41 +191,63 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, SaleExportMixin, admin.Mode
     # --- columns ----------------------------------------------------------------------------------
     @admin.display(description=_("number"), ordering="number")
     def sale_number(self, sale):
-        # A document number, read and typed as is: never grouped like a quantity ("1.079").
-        return str(sale.number)
+        """The number, as typed (never grouped like a quantity), opening the review page of a
+        pending sale and the sale's page otherwise."""
+        if sale.is_pending:
+            return format_html(
+                '<a href="{}" title="{}">{}</a>',
+                reverse("admin:sales_sale_review", args=[sale.pk]),
+                gettext("Review and confirm"),
+                str(sale.number),
+            )
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:sales_sale_change", args=[sale.pk]), sale.number
+        )
+
+    @admin.display(description=_("date"), ordering="sale_date")
+    def date(self, sale):
+        return date_format(sale.sale_date, "SHORT_DATE_FORMAT")
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, sale):
         return sale.get_status_display()
 
     @admin.display(description=_("customer"), ordering="customer__name")
-    def customer_name(self, sale):
-        return sale.customer.name
+    def customer_and_document(self, sale):
+        return format_html(
+            '{}<br><span class="ponte-quiet">{}</span>',
+            sale.customer.name,
+            sale.customer.formatted_document or "—",
+        )
 
     @admin.display(description=_("store order"), ordering="integration__name")
     def store_order(self, sale):
         if sale.integration is None:
             return "—"
         return format_html(
-            '{}<br><span style="white-space: nowrap">nº {}</span>',
-            sale.integration.name,
-            sale.external_number,
+            '{}<br><span class="ponte-quiet">nº {}</span>', sale.integration.name, sale.external_number
         )
 
-    @admin.display(description=_("CPF/CNPJ"), ordering="customer__document")
-    def customer_document(self, sale):
+    @admin.display(description=_("Payment"))
+    def terms(self, sale):
         return format_html(
-            '<span style="white-space: nowrap">{}</span>', sale.customer.formatted_document or "—"
+            '{}x<br><span class="ponte-quiet">{}</span>', sale.installments, sale.get_payment_method_display()
         )
-
-    @admin.display(description=_("items"))
-    def items_count(self, sale):
-        return sale.items_count
 
     @admin.display(description=_("check"))
     def flags(self, sale):
         """What deserves a second look before confirming, as short labels with the detail on hover."""
         flags = []
+        if sale.short_of_stock:
+            flags.append(
+                (
+                    gettext("Out of stock"),
+                    gettext(
+                        "An item needs more than the stock has; "
+                        "with the stock check on, confirming is refused."
+                    ),
+                )
+            )
         if sale.store_total_difference:
             flags.append(
                 (
@@ -222,7 +269,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, SaleExportMixin, admin.Mode
                     gettext("Paid in the store: %(payment)s.") % {"payment": sale.store_payment_label},
                 )
             )
-        if sale.customer.origin == Customer.Origin.IMPORT:
+        if sale.new_customer:
             flags.append((gettext("New customer"), gettext("The customer was created by the import.")))
         if sale.possible_duplicate_customer:
             flags.append(
@@ -249,17 +296,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, SaleExportMixin, admin.Mode
 
     @admin.display(description=_("total"), ordering="total_amount")
     def total(self, sale):
-        return format_html('<span style="white-space: nowrap">{}</span>', brl(sale.total_amount))
-
-    @admin.display(description="")
-    def review_link(self, sale):
-        if not sale.is_pending:
-            return ""
-        return format_html(
-            '<a href="{}" style="white-space: nowrap">{}</a>',
-            reverse("admin:sales_sale_review", args=[sale.pk]),
-            gettext("Review and confirm"),
-        )
+        return format_html('<span class="ponte-nowrap">{}</span>', brl(sale.total_amount))
 
     # --- permissions ------------------------------------------------------------------------------
     def has_add_permission(self, request):
@@ -319,7 +356,20 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, SaleExportMixin, admin.Mode
     # --- bulk actions -----------------------------------------------------------------------------
     @admin.action(description=_("Confirm selected sales"), permissions=["confirm"])
     def confirm_selected(self, request, queryset):
-        """Each sale in its own transaction; the clerk watches the counts, then reads what stayed pending."""
+        """First the admin's "are you sure" page listing what will be booked (total, method,
+        installments); on "Sim, confirmar" each sale in its own transaction, and the clerk watches
+        the counts, then reads which sales were confirmed and which stayed pending."""
+        if request.POST.get("post") != "yes":
+            question = selectors.bulk_confirmation_question(queryset)
+            context = {
+                **self.admin_site.each_context(request),
+                "title": gettext("Confirm the selected sales?"),
+                "opts": self.model._meta,
+                "question": question,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "select_across": request.POST.get("select_across") == "1",
+            }
+            return TemplateResponse(request, "admin/sales/sale/bulk_confirm_question.html", context)
         selected = Sale.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
         batch = services.start_bulk_confirmation(list(selected.values_list("pk", flat=True)), request.user)
         return HttpResponseRedirect(reverse("admin:sales_sale_bulk_confirmation", args=[batch.pk]))

@@ -13,7 +13,6 @@ from django.utils.translation import gettext, ngettext
 
 from catalog import services as catalog_services
 from catalog.models import Product
-from customers.models import Customer
 
 from . import extensions, selectors, services
 from .forms import ItemProductForm, SaleTermsForm
@@ -54,6 +53,10 @@ class ReviewPagesMixin:
             return self._replace_product(request, sale)
         if request.method == "POST" and "_remove_product" in request.POST:
             return self._remove_product(request, sale)
+        # The round of "Confirmar e próxima": sales skipped or refused since the clerk started it.
+        passed_over = selectors.round_passed_over(request.POST.get("round") or request.GET.get("round", ""))
+        if request.method == "POST" and "_skip" in request.POST:
+            return HttpResponseRedirect(self._next_in_round(request, sale, [*passed_over, sale.pk]))
         form = SaleTermsForm.for_sale(sale, data=request.POST if request.method == "POST" else None)
         terms = {
             "payment_method": sale.payment_method,
@@ -69,13 +72,16 @@ class ReviewPagesMixin:
                     )
                 except services.SaleError as error:
                     self.message_user(request, str(error), messages.ERROR)
+                    passed_over = [*passed_over, sale.pk]  # refused: the round goes on without it
                 else:
                     self.message_user(
                         request,
                         gettext("Sale %(number)s confirmed.") % {"number": sale.number},
                         messages.SUCCESS,
                     )
-                    return HttpResponseRedirect(self._after_confirm_url(request, sale))
+                    if "_confirm_next" in request.POST:
+                        return HttpResponseRedirect(self._next_in_round(request, sale, passed_over))
+                    return HttpResponseRedirect(reverse("admin:sales_sale_changelist"))
         preview = {
             "plan": services.installment_plan(
                 sale.total_amount, terms["installments"], terms["first_due_date"]
@@ -93,11 +99,13 @@ class ReviewPagesMixin:
         context = {
             **self.admin_site.each_context(request),
             **preview,
-            "title": gettext("Review sale %(number)s") % {"number": sale.number},
+            "title": (gettext("Review sale %(number)s") if sale.is_pending else gettext("Sale %(number)s"))
+            % {"number": sale.number},
             "opts": self.model._meta,
             "media": media,
             "sale": sale,
-            "customer_imported": sale.customer.origin == Customer.Origin.IMPORT,
+            "customer_imported": selectors.review_flags(sale).new_customer,
+            "round": ",".join(str(pk) for pk in passed_over),
             "duplicate_customers": selectors.customers_sharing_document(sale.customer),
             "items": items,
             "form": form,
@@ -166,13 +174,22 @@ class ReviewPagesMixin:
         self.message_user(request, text, messages.SUCCESS)
         return HttpResponseRedirect(review_url)
 
-    def _after_confirm_url(self, request, sale) -> str:
-        """ "Confirmar e próxima" opens the next pending sale; "Confirmar venda" goes back to the queue."""
-        if "_confirm_next" in request.POST:
-            following = selectors.next_pending_sale(sale)
-            if following is not None:
-                return reverse("admin:sales_sale_review", args=[following.pk])
-            self.message_user(request, gettext("No more sales pending review."), messages.INFO)
+    def _next_in_round(self, request, sale, passed_over: list[int]) -> str:
+        """The next pending sale of this round (never one passed over in it), or the queue when the
+        round is done."""
+        following = selectors.next_pending_sale(sale, passed_over=passed_over)
+        if following is not None:
+            url = reverse("admin:sales_sale_review", args=[following.pk])
+            return f"{url}?round={','.join(map(str, passed_over))}" if passed_over else url
+        if passed_over:
+            text = ngettext(
+                "No more sales to review in this round; %(count)s passed over stays in the queue.",
+                "No more sales to review in this round; %(count)s passed over stay in the queue.",
+                len(passed_over),
+            ) % {"count": len(passed_over)}
+        else:
+            text = gettext("No more sales pending review.")
+        self.message_user(request, text, messages.INFO)
         return reverse("admin:sales_sale_changelist")
 
     # --- bulk confirmation progress ---------------------------------------------------------------
@@ -189,6 +206,7 @@ class ReviewPagesMixin:
             % {"count": batch.total},
             "opts": self.model._meta,
             "batch": batch,
+            "confirmed_sales": selectors.sales_confirmed_in_batch(batch),
             "percent": round(100 * batch.processed / batch.total) if batch.total else 100,
         }
         template = (

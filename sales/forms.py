@@ -89,3 +89,13 @@ class ItemProductForm(forms.Form):
             SaleItem._meta.get_field("product"), admin_site, attrs={"style": "width: 22em"}
         )
         field.widget.choices = field.choices  # only chosen options are rendered, never the catalogue
+
+
+class ReversalForm(forms.Form):
+    """ "Estornar venda": why the confirmed sale is undone (kept on the sale and in the audit trail)."""
+
+    reason = forms.CharField(
+        label=_("Why is the sale being reversed?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 CENT = Decimal("0.01")
@@ -131,6 +132,7 @@ class Sale(models.Model):
         permissions = [
             ("confirm_sale", _("Can confirm sales")),
             ("cancel_sale", _("Can cancel sales")),
+            ("reverse_sale", _("Can reverse confirmed sales")),
         ]
         # One per filter and ordering of the sales list (sales.admin, sales.selectors), so a page of
         # 50 is read in index order at any table size.
@@ -207,11 +209,44 @@ class Sale(models.Model):
         )
 
     @property
+    def is_reversible(self) -> bool:
+        """Confirmed and not yet reversed: what the "Estornar venda" button is offered on."""
+        return self.status == self.Status.CONFIRMED
+
+    @property
     def store_total_difference(self) -> Decimal | None:
         """Our total minus the store's, when the store told us one and they differ."""
         if self.store_total_amount is None or self.store_total_amount == self.total_amount:
             return None
         return self.total_amount - self.store_total_amount
+
+
+class SaleReversal(models.Model):
+    """Estorno: a confirmed sale undone (receivables cancelled, stock back in), by whom, when, why.
+
+    A row of its own rather than columns of Sale: one per sale (a second reversal has nowhere to
+    go), and the sales table, written in bulk by the import, stays as narrow as it was.
+    """
+
+    sale = models.OneToOneField(
+        Sale, verbose_name=_("sale"), on_delete=models.PROTECT, related_name="reversal", editable=False
+    )
+    reversed_by = _decided_by(_("reversed by"))
+    reversed_at = models.DateTimeField(_("reversed at"), editable=False)
+    reason = models.TextField(_("why reversed"), editable=False)
+    receivables_cancelled = models.PositiveSmallIntegerField(_("receivables cancelled"), default=0)
+
+    class Meta:
+        verbose_name = _("sale reversal")
+        verbose_name_plural = _("sale reversals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason="") & Q(reversed_by__isnull=False), name="salereversal_has_who_and_why"
+            )
+        ]
+
+    def __str__(self):
+        return str(_("Reversal of sale %(number)s") % {"number": self.sale.number})
 
 
 class SaleItem(models.Model):
@@ -236,7 +271,8 @@ class SaleItem(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.quantity} × {self.product}"
+        # 2 × Casaco infantil, not 2.000 × (quantities are stored with three decimals).
+        return f"{number_format(self.quantity.normalize(), use_l10n=True)} × {self.product}"
 
     @property
     def total(self) -> Decimal:

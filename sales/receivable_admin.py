@@ -35,6 +35,13 @@ from .services import receipts
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/aaaa", "size": 10})
 
 
+def sale_link(sale) -> str:
+    """*Venda N*, linked to the sale's page, wherever a row points at a sale."""
+    if sale is None:
+        return "—"
+    return format_html('<a href="{}">{}</a>', reverse("admin:sales_sale_change", args=[sale.pk]), str(sale))
+
+
 class ReceiptForm(forms.Form):
     received_on = forms.DateField(label=_("received on"), widget=DATE_INPUT)
     amount = forms.DecimalField(label=_("amount received"), max_digits=12, decimal_places=2, localize=True)
@@ -111,6 +118,18 @@ class ReceivableAdmin(ReadOnlyModelAdmin):
         "receipt_link",
     ]
     list_display_links = None
+    # The receivable's own page (read-only); receipts are on its receipt page.
+    fields = [
+        "sale_page",
+        "number",
+        "due_date",
+        "amount_on_page",
+        "status",
+        "payment_method",
+        "integration",
+        "received_on",
+        "created_at",
+    ]
     list_filter = [DueFilter, ReceivedPeriodFilter, ("integration", IntegrationFilter), PaymentMethodFilter]
     list_select_related = False
     search_fields = ["=sale__number"]
@@ -165,12 +184,19 @@ class ReceivableAdmin(ReadOnlyModelAdmin):
     @admin.display(description=_("sale"), ordering="sale__number")
     def sale_number(self, receivable):
         return format_html(
-            '<a href="{}">{}</a><br><span class="ponte-quiet ponte-nowrap">{}</span>',
-            reverse("admin:sales_sale_review", args=[receivable.sale_id]),
-            receivable.sale.number,
+            '{}<br><span class="ponte-quiet ponte-nowrap">{}</span>',
+            sale_link(receivable.sale),
             gettext("installment %(number)s/%(count)s")
             % {"number": receivable.number, "count": receivable.sale.installments},
         )
+
+    @admin.display(description=_("sale"))
+    def sale_page(self, receivable):
+        return sale_link(receivable.sale)
+
+    @admin.display(description=_("amount"))
+    def amount_on_page(self, receivable):
+        return brl(receivable.amount)
 
     @admin.display(description=_("customer"))
     def customer(self, receivable):

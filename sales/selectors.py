@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
@@ -20,6 +22,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -32,7 +35,7 @@ from core.formatting import brl
 from customers.documents import searched_document
 from customers.models import Customer, normalise_name
 
-from .models import Sale, SaleItem
+from .models import BulkConfirmation, Sale, SaleItem
 
 # The queue is worked oldest first, so no paid order waits behind newer ones; served by the
 # (status, sale_date, number) index. Every other list is newest first, served by (sale_date, number).
@@ -47,8 +50,12 @@ def with_review_flags(sales: QuerySet[Sale]) -> QuerySet[Sale]:
     - `has_imported_product`: a line's product was created by a store import (maybe a duplicate
       of a product already in the catalogue);
     - `possible_duplicate_customer`: another customer has the same CPF/CNPJ under another name
-      (the import creates a new customer then, as the help pages say).
-    The customer's own origin and the store's total come with the row (select_related, fields).
+      (the import creates a new customer then, as the help pages say);
+    - `new_customer`: the import created the customer with this very sale, i.e. the customer came
+      from an import and has no earlier sale (their later sales are of a known customer);
+    - `short_of_stock`: some product's quantity on the sale (its lines added up) exceeds the
+      product's stock now, so confirming it with the stock check on is refused.
+    The store's total comes with the row.
     """
     other_customer_same_document = Customer.objects.filter(document=OuterRef("customer__document")).exclude(
         Q(pk=OuterRef("customer_id")) | Q(name_key=OuterRef("customer__name_key"))
@@ -57,6 +64,14 @@ def with_review_flags(sales: QuerySet[Sale]) -> QuerySet[Sale]:
         sale=OuterRef("pk"), product__origin=Product.Origin.IMPORT
     )
     items = SaleItem.objects.filter(sale=OuterRef("pk")).order_by().values("sale").annotate(n=Count("pk"))
+    earlier_sale_of_customer = Sale.objects.filter(customer=OuterRef("customer_id"), pk__lt=OuterRef("pk"))
+    product_short = (
+        SaleItem.objects.filter(sale=OuterRef("pk"))
+        .order_by()
+        .values("product")
+        .annotate(needed=Sum("quantity"))
+        .filter(needed__gt=F("product__stock_quantity"))
+    )
     return sales.annotate(
         items_count=Subquery(items.values("n"), output_field=IntegerField()),
         has_imported_product=Exists(imported_product_line),
@@ -66,10 +81,27 @@ def with_review_flags(sales: QuerySet[Sale]) -> QuerySet[Sale]:
             default=Exists(other_customer_same_document),
             output_field=BooleanField(),
         ),
+        new_customer=Case(
+            When(customer__origin=Customer.Origin.IMPORT, then=~Exists(earlier_sale_of_customer)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        short_of_stock=Exists(product_short),
     )
 
 
-REVIEW_FLAGS = ("items_count", "has_imported_product", "possible_duplicate_customer")
+REVIEW_FLAGS = (
+    "items_count",
+    "has_imported_product",
+    "possible_duplicate_customer",
+    "new_customer",
+    "short_of_stock",
+)
+
+
+def review_flags(sale: Sale) -> Sale:
+    """with_review_flags for one sale (the review page), set on the instance given."""
+    return attach_review_flags([sale])[0]
 
 
 def attach_review_flags(sales: list[Sale]) -> list[Sale]:
@@ -90,13 +122,64 @@ def attach_review_flags(sales: list[Sale]) -> list[Sale]:
     return sales
 
 
-def next_pending_sale(after: Sale) -> Sale | None:
-    """The pending sale that follows `after` in queue order; wraps to the oldest pending one."""
-    pending = Sale.objects.filter(status=Sale.Status.REVIEW_PENDING).exclude(pk=after.pk)
+def next_pending_sale(after: Sale, *, passed_over: Iterable[int] = ()) -> Sale | None:
+    """The pending sale that follows `after` in queue order, wrapping to the oldest pending one, and
+    never one of `passed_over`: the sales the clerk skipped (*Pular*) or saw refused in this round of
+    *Confirmar e próxima*, so the round ends instead of coming back to them."""
+    pending = Sale.objects.filter(status=Sale.Status.REVIEW_PENDING).exclude(pk__in=[after.pk, *passed_over])
     later = pending.filter(
         Q(sale_date__gt=after.sale_date) | Q(sale_date=after.sale_date, number__gt=after.number)
     )
     return later.order_by(*QUEUE_ORDERING).first() or pending.order_by(*QUEUE_ORDERING).first()
+
+
+def round_passed_over(raw: str) -> list[int]:
+    """The sales passed over in this round, as the review page carries them ("12,15"); anything
+    that is not a sale id is ignored."""
+    return list(dict.fromkeys(int(part) for part in raw.split(",") if part.strip().isdigit()))[:500]
+
+
+@dataclass(frozen=True)
+class BulkConfirmationQuestion:
+    sales: list[Sale]  # the first LISTED of the selection, in queue order
+    count: int
+    total: Decimal
+    not_pending: int  # selected but already confirmed or cancelled: they will be listed as refused
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.sales)
+
+
+# The "are you sure" page names this many sales; past it, it says how many more and the sum of all.
+LISTED = 200
+
+
+def bulk_confirmation_question(selected: QuerySet[Sale]) -> BulkConfirmationQuestion:
+    """What "Confirmar vendas selecionadas" is about to book, for the clerk to see before it does:
+    each sale's customer, total, payment method and installments, and the sum of them all."""
+    selected = selected.order_by()
+    figures = selected.aggregate(
+        count=Count("pk"),
+        total=Sum("total_amount"),
+        not_pending=Count("pk", filter=~Q(status=Sale.Status.REVIEW_PENDING)),
+    )
+    listed = list(selected.select_related("customer").order_by(*QUEUE_ORDERING)[:LISTED])
+    return BulkConfirmationQuestion(
+        sales=listed,
+        count=figures["count"],
+        total=figures["total"] or Decimal("0"),
+        not_pending=figures["not_pending"],
+    )
+
+
+def sales_confirmed_in_batch(batch: BulkConfirmation) -> list[Sale]:
+    """The sales a bulk confirmation booked so far: those it went through, less those it listed as
+    staying pending, in the order they were selected."""
+    failed = {failure["sale"] for failure in batch.failures}
+    ids = [pk for pk in batch.sale_ids[: batch.processed] if pk not in failed]
+    found = Sale.objects.filter(pk__in=ids, status=Sale.Status.CONFIRMED).select_related("customer").in_bulk()
+    return [found[pk] for pk in ids if pk in found]
 
 
 def customers_sharing_document(customer: Customer) -> list[Customer]:

@@ -14,6 +14,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # Screenshots of every browser test land here (the README points at it).
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+# `bash bin/screenshots` sets this to docs/screenshots: the pictures the README and docs/ui.md show
+# are then rewritten by the tests that take them (`screenshot(name, doc="queue")`).
+DOC_SCREENSHOTS = os.environ.get("PONTE_DOC_SCREENSHOTS", "")
 
 
 @pytest.fixture(scope="session")
@@ -29,9 +32,16 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def screenshot(page, request):
-    def take(name):
+    """take(name) saves the page in test-artifacts/; with `doc`, also as docs' picture `doc`.png when
+    the run regenerates them (bin/screenshots). The documented pictures are 1440×1000, as the tests'
+    browser is, with the side menu as a new user has it (open)."""
+
+    def take(name, *, doc=""):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / f"{request.node.name}-{name}.png", full_page=True)
+        if doc and DOC_SCREENSHOTS:
+            assert page.viewport_size == {"width": 1440, "height": 1000}, "docs' pictures are 1440×1000"
+            page.screenshot(path=Path(DOC_SCREENSHOTS) / f"{doc}.png", full_page=True)
 
     return take
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from core.formatting import brl, format_quantity
+from core.formatting import brl, format_quantity, unit_price
 
 register = template.Library()
 register.filter("brl", brl)
@@ -16,3 +16,6 @@ def quantity(value):
     if value is None or value == "":
         return ""
     return format_quantity(Decimal(value))
+
+
+register.filter("unit_price", unit_price)

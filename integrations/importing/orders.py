@@ -139,3 +139,32 @@ def record_failure(integration: Integration, store_order_id: str, *, reason: str
             payload=None,
         ),
     )
+
+
+def record_arrival_while_off(integration: Integration, store_order_id: str) -> ImportRecord | None:
+    """An order the store announced (a webhook) while the integration may not import — switched
+    off, disconnected or suspended — is listed in the import log as skipped, saying so, so the
+    manager sees it there and not only among the webhook events. The store is not called for it.
+    The first run after the integration imports again reads it from the kept cursor and imports
+    it; an order already imported keeps its record."""
+    if not store_order_id:
+        return None
+    if not integration.enabled:
+        reason = _(
+            "Arrived while the integration was disabled; it comes in when the integration is enabled again."
+        )
+    else:
+        reason = _(
+            "Arrived while the store was disconnected or suspended; it comes in once the store is back."
+        )
+    return record_outcome(
+        integration,
+        Outcome(
+            store_order_id=store_order_id,
+            number="",
+            status=ImportRecord.Status.SKIPPED,
+            code="integration_off",
+            reason=reason,
+            payload=None,
+        ),
+    )

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 
 from audit import services as audit_services
 from catalog import services as catalog_services
-from catalog.models import Product
+from catalog.models import Product, normalise_gtin
 from customers import services as customer_services
 from customers.models import Customer
 
@@ -140,6 +140,7 @@ class PageLookups:
                 description=item.description,
                 sku=sku,
                 sale_price=item.unit_price.quantize(Decimal("0.01")),
+                gtin=normalise_gtin(item.gtin),
                 origin=Product.Origin.IMPORT,
                 origin_integration=self.integration,
             )

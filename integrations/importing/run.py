@@ -136,9 +136,11 @@ def sync_integration(
 
 def import_single_order(integration: Integration, store_order_id: str) -> ImportRecord | None:
     """Fetch one order fresh from the store and import it (webhook, retry); None when the
-    integration may not import now (a suspended store is not called)."""
+    integration may not import now (a suspended store is not called): the order is then listed in
+    the import log as arrived while off."""
     integration.refresh_from_db()
     if not integration.may_import:
+        orders.record_arrival_while_off(integration, store_order_id)
         return None
     try:
         fetched = order_source(integration).fetch(store_order_id)

@@ -5,7 +5,9 @@ Before each request the worker takes a slot of the store's 100 requests/minute f
 shared by all workers (integrations.ratelimit); a 429 that still comes back is waited out (the
 store's Retry-After, else a growing pause) and retried a bounded number of times. 5xx answers and
 connection errors are retried with backoff by the session (integrations.http). 401/403 mean the
-key was revoked or is wrong: AuthError. The key never appears in a log line or an error message.
+merchant's key was revoked or is wrong (AuthError), unless Ponte's own application key is the one
+refused (AppCredentialsRefused: see .app_key, which also keeps a refused application key from being
+called at all). The keys never appear in a log line or an error message.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from integrations import ratelimit
 from integrations.errors import AuthError, RateLimited, Unavailable
 from integrations.http import store_session, timeout
 
+from . import app_key
 from .mapper import store_datetime_param
 
 logger = logging.getLogger(__name__)
@@ -46,10 +49,26 @@ def limiter_key(api_key: str) -> str:
 class LojaIntegradaClient:
     """One store's API, as parsed JSON."""
 
-    def __init__(self, api_key: str, *, base_url: str | None = None, app_key: str | None = None):
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str | None = None,
+        new_key: bool = False,
+        judge_refusals: bool = True,
+    ):
+        """`new_key`: a key being checked before it is saved (a person connecting a store): called
+        even while Ponte's key is known to be refused, and its refusal is no evidence against
+        Ponte's key. `judge_refusals`: on a 401/403, tell the merchant's key from Ponte's (off for
+        that judgement's own probe, which is always made)."""
         if not api_key:
             raise AuthError(_("No API key."))
-        self._auth = f"chave_api {api_key} aplicacao {app_key or settings.LOJA_INTEGRADA_APP_KEY}"
+        self._api_key = api_key
+        self._auth = f"chave_api {api_key} aplicacao {settings.LOJA_INTEGRADA_APP_KEY}"
+        self._new_key = new_key
+        self._judge_refusals = judge_refusals
+        # None until the first call asks app_key whether Loja Integrada may be called at all.
+        self._clear_after_accepted: bool | None = None
         self.base_url = (base_url or settings.LOJA_INTEGRADA_API_URL).rstrip("/")
         self.limiter_key = limiter_key(api_key)
         self.session = store_session(user_agent="Ponte", backoff=getattr(settings, "STORE_HTTP_BACKOFF", 0.5))
@@ -88,6 +107,10 @@ class LojaIntegradaClient:
     # -- transport ---------------------------------------------------------------------------------
 
     def get(self, path: str, params: dict | None = None) -> dict:
+        if self._clear_after_accepted is None:
+            self._clear_after_accepted = app_key.before_calls(
+                always_call=self._new_key or not self._judge_refusals
+            )
         url = f"{self.base_url}/{path.lstrip('/')}"
         for attempt in range(MAX_429_RETRIES + 1):
             try:
@@ -97,7 +120,7 @@ class LojaIntegradaClient:
                 raise RateLimited(_("This store's request budget is in use by other imports.")) from None
             response = self._send(url, params)
             if response.status_code != 429:
-                return self._parse(response, path)
+                return self._answer(response, path)
             wait = _retry_after(response, attempt)
             if attempt == MAX_429_RETRIES:
                 break
@@ -116,6 +139,19 @@ class LojaIntegradaClient:
             raise Unavailable(
                 _("Loja Integrada did not answer: %(error)s") % {"error": type(error).__name__}
             ) from None
+
+    def _answer(self, response: requests.Response, path: str) -> dict:
+        try:
+            data = self._parse(response, path)
+        except AuthError:
+            if self._judge_refusals:
+                # Raises when Ponte's own key is the one refused.
+                app_key.judge_refusal(self._api_key, new_key=self._new_key)
+            raise
+        if self._clear_after_accepted:
+            app_key.note_accepted()
+            self._clear_after_accepted = False
+        return data
 
     def _parse(self, response: requests.Response, path: str) -> dict:
         status = response.status_code

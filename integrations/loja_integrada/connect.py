@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from integrations import services as integration_services
-from integrations.errors import AuthError, StoreError
+from integrations.errors import AppCredentialsRefused, AuthError, StoreError
 from integrations.models import Integration
 
 from .client import LojaIntegradaClient
@@ -22,7 +22,9 @@ def check_api_key(api_key: str) -> None:
     if not api_key:
         raise ConnectError(_("Paste the API key created at Loja Integrada."))
     try:
-        LojaIntegradaClient(api_key).check_key()
+        LojaIntegradaClient(api_key, new_key=True).check_key()
+    except AppCredentialsRefused as error:
+        raise ConnectError(str(error)) from None
     except AuthError:
         raise ConnectError(
             _(

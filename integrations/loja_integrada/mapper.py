@@ -30,12 +30,12 @@ from integrations.store_order import (
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
 # The situations in which a Loja Integrada sale is paid/concluded (only concluded sales are imported).
+# The store's own list has no `faturado`: a code outside the list is unknown, so not paid.
 CONCLUDED_CODES = frozenset(
     {
         "pedido_pago",
         "em_producao",
         "pedido_em_separacao",
-        "faturado",
         "pedido_enviado",
         "pronto_para_retirada",
         "pedido_entregue",

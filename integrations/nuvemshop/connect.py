@@ -5,6 +5,11 @@ Finish (the store's redirect back): the state is taken out of the session (so it
 the code is exchanged, the webhooks are registered with the new token, and only then is the
 integration created or reconnected, in one transaction. Any failure before that leaves nothing
 behind: no integration, no half-set credential; a disconnected integration stays as it was.
+
+From the store's side (the merchant installs Ponte in the Nuvemshop app store or admin) the
+redirect carries a code and no state: the code is kept in the session, unused, until a Gestor
+confirms on Ponte's own page (a POST with its CSRF token); only then is it exchanged. The code is
+single-use and lives five minutes, so a confirmation that comes later says so.
 """
 
 from __future__ import annotations
@@ -28,6 +33,10 @@ from .client import NuvemshopClient, TokenError, client_for, exchange_code
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "nuvemshop_install"
+# An install the merchant started in the store, waiting for a Gestor's confirmation.
+STORE_INSTALL_KEY = "nuvemshop_store_install"
+# How long Nuvemshop's authorization code lives.
+CODE_LIFETIME_SECONDS = 5 * 60
 # The merchant may take a while on the store's page; the code itself only lives five minutes.
 STATE_LIFETIME_SECONDS = 15 * 60
 WEBHOOK_EVENTS = (
@@ -49,6 +58,7 @@ class InstallFailure(Exception):
     BAD_STATE = "bad_state"
     MISSING_CODE = "missing_code"
     CODE_REFUSED = "code_refused"
+    CODE_EXPIRED = "code_expired"
     STORE_ERROR = "store_error"
     STORE_UNAVAILABLE = "store_unavailable"
 
@@ -140,6 +150,45 @@ def finish_install(*, params, session, user) -> Installed:
     code = params.get("code")
     if not code:
         raise InstallFailure(InstallFailure.MISSING_CODE)
+    return _install_with_code(code, user)
+
+
+def is_store_side_install(params) -> bool:
+    """A redirect with a code and no state: the merchant installed Ponte from the store's side."""
+    return bool(params.get("code")) and not params.get("state")
+
+
+def remember_store_install(session, code: str) -> None:
+    """Keep the code of an install started in the store, unused, until a Gestor confirms it."""
+    session[STORE_INSTALL_KEY] = {"code": str(code)[:512], "received_at": time.time()}
+
+
+def pending_store_install(session) -> dict:
+    """The install waiting for confirmation; InstallFailure when there is none or its code expired
+    (then it is forgotten)."""
+    pending = session.get(STORE_INSTALL_KEY)
+    if not pending or not pending.get("code"):
+        raise InstallFailure(InstallFailure.MISSING_CODE)
+    if time.time() - float(pending.get("received_at", 0)) > CODE_LIFETIME_SECONDS:
+        session.pop(STORE_INSTALL_KEY, None)
+        raise InstallFailure(InstallFailure.CODE_EXPIRED)
+    return pending
+
+
+def forget_store_install(session) -> None:
+    session.pop(STORE_INSTALL_KEY, None)
+
+
+def finish_store_install(*, session, user) -> Installed:
+    """A Gestor confirmed the install started in the store: exchange its code (once: it leaves the
+    session first) and connect the store, as finish_install does. Raises InstallFailure, having
+    changed nothing in Ponte."""
+    code = pending_store_install(session)["code"]
+    forget_store_install(session)
+    return _install_with_code(code, user)
+
+
+def _install_with_code(code: str, user) -> Installed:
     try:
         grant = exchange_code(code)
     except TokenError as error:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -71,16 +72,59 @@ def connect(request):
 
 
 @require_GET
-@manager_only
 @never_cache
 def callback(request):
-    """The store sends the browser back here: finish the install, or say what happened."""
+    """The store sends the browser back here: finish the install, or say what happened.
+
+    Without a state the merchant installed Ponte from the store's side: the code is kept for a
+    Gestor to confirm (whoever is logged in, or after logging in), never exchanged on this GET."""
+    if connect_flow.is_store_side_install(request.GET):
+        connect_flow.remember_store_install(request.session, request.GET["code"])
+        return redirect("nuvemshop:confirm_install")
+    return _callback_with_state(request)
+
+
+@manager_only
+def _callback_with_state(request):
     try:
         installed = connect_flow.finish_install(
             params=request.GET, session=request.session, user=request.user
         )
     except connect_flow.InstallFailure as failure:
         return _failed(request, failure)
+    return _installed(request, installed)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_member_required
+@never_cache
+def confirm_install(request):
+    """ "Conectar esta loja ao Ponte?": an install started in the store completes only on this POST.
+
+    Anonymous users log in first and come back here (the code waits in their session); a user who
+    is not a Gestor is refused, in words, and the code is left unused."""
+    if not request.user.has_perm(MANAGE):
+        context = admin_page_context(request, title=_("Only a Gestor can connect a store"))
+        return render(request, "nuvemshop/install_refused.html", context, status=403)
+    try:
+        connect_flow.pending_store_install(request.session)
+    except connect_flow.InstallFailure as failure:
+        return _failed(request, failure)
+    if request.method == "POST" and "_cancel" in request.POST:
+        connect_flow.forget_store_install(request.session)
+        messages.info(request, _("The Nuvemshop store was not connected."))
+        return redirect("integrations:list")
+    if request.method == "POST":
+        try:
+            installed = connect_flow.finish_store_install(session=request.session, user=request.user)
+        except connect_flow.InstallFailure as failure:
+            return _failed(request, failure)
+        return _installed(request, installed)
+    context = admin_page_context(request, title=_("Connect a Nuvemshop store to Ponte?"))
+    return render(request, "nuvemshop/confirm_install.html", context)
+
+
+def _installed(request, installed: connect_flow.Installed):
     request.session["nuvemshop_installed"] = {"pk": installed.integration.pk, "created": installed.created}
     return redirect("nuvemshop:ready", pk=installed.integration.pk)
 

@@ -8,6 +8,7 @@ from here (`from sales.services import confirm_sale`), the names other tools rel
     cancellation       cancel a pending sale
     store_terms        the store's payment as the sale's terms ("Usar pagamento da loja")
     receipts           receipts (baixas) of receivables: register, undo, register in bulk
+    reversal           reverse (estornar) a confirmed sale: receivables cancelled, stock back in
     amounts, refusals  what a sale adds up to; why an operation is refused
 """
 
@@ -33,6 +34,7 @@ from .receipts import (
     undo_receipt,
 )
 from .refusals import InsufficientStock, SaleError, SaleHasNoItems, SaleNotPending, ensure_pending
+from .reversal import ReceivablesAlreadyReceived, ReversalOutcome, SaleNotReversible, reverse_sale
 from .review import (
     MAX_INSTALLMENTS,
     ProductSwap,
@@ -55,10 +57,13 @@ __all__ = [
     "ProductSwap",
     "ReceiptError",
     "ReceiptNotAllowed",
+    "ReceivablesAlreadyReceived",
+    "ReversalOutcome",
     "SaleDraft",
     "SaleError",
     "SaleHasNoItems",
     "SaleNotPending",
+    "SaleNotReversible",
     "StoreTermsOutcome",
     "allocate_sale_numbers",
     "cancel_sale",
@@ -75,6 +80,7 @@ __all__ = [
     "register_full_receipts",
     "register_receipt",
     "replace_item_product",
+    "reverse_sale",
     "run_bulk_confirmation",
     "save_sale_changes",
     "set_amounts",

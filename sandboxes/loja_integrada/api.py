@@ -1,9 +1,12 @@
 """The sandbox's API endpoints, with the real API's envelope, auth check, paging, filters and limits.
 
 Auth: `Authorization: chave_api {key} aplicacao {app key}` (or the same two as query parameters);
-an unknown or revoked key, or another application key, is 401. Limit: `rate_limit` requests per
-`rate_window_seconds` per store (100 a minute by default), then 429 with Retry-After. Forced
-faults (SandboxStore.fault_*) come before everything else, as a flaky network or store would.
+an unknown or revoked key, or another application key, is 401 with the same body, as the real API
+answers (its 401 does not say which key it refused). The application key it accepts is
+SANDBOX_LOJA_INTEGRADA_APP_KEY when set (a test playing a wrong or IP-bound Ponte key), else Ponte's.
+Limit: `rate_limit` requests per `rate_window_seconds` per store (100 a minute by default), then
+429 with Retry-After. Forced faults (SandboxStore.fault_*) come before everything else, as a flaky
+network or store would.
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ def _gate(request) -> SandboxStore | HttpResponseBase:
         store.save()
     if fault is not None:
         return _network_fault(fault)
-    expected_app = settings.LOJA_INTEGRADA_APP_KEY
+    expected_app = getattr(settings, "SANDBOX_LOJA_INTEGRADA_APP_KEY", "") or settings.LOJA_INTEGRADA_APP_KEY
     if store.revoked or (expected_app and app_key != expected_app):
         return _error(401, "Chave de API inválida.")
     return store

@@ -26,7 +26,12 @@ PERSON = {
     "email": "maria@example.com",
     "telefone_principal": "1133334444",
     "telefone_celular": "11988887777",
-}
+    "enderecos": [
+        {"endereco": "Rua das Flores", "numero": "123", "complemento": "Apartamento 32",
+         "bairro": "Freguesia do Ó", "cidade": "São Paulo", "estado": "SP", "cep": "02960-030",
+         "pais": "Brasil", "principal": True},
+    ],
+}  # fmt: skip
 COMPANY = {
     "nome": "João Compras",
     "razao_social": "Empresa Exemplo Ltda",
@@ -35,7 +40,13 @@ COMPANY = {
     "email": "compras@empresa.example",
     "telefone_principal": "",
     "telefone_celular": None,
-}
+    "ie": "81199906",  # valid in RJ
+    "enderecos": [
+        {"endereco": "Rua Visconde de Sepetiba", "numero": "935", "complemento": "Loja 2",
+         "bairro": "Centro", "cidade": "Niterói", "estado": "RJ", "cep": "24020206", "pais": "Brasil",
+         "principal": True},
+    ],
+}  # fmt: skip
 
 
 DEMO_STORE = "Loja Integrada (demonstração)"
@@ -84,7 +95,13 @@ def _create(gestor) -> tuple[SandboxStore, Integration]:
                 "quantidade": "2.00",
                 "preco": "11.10",
             },
-            {"nome": "Gorro de lã", "sku": "gorro-la-p", "quantidade": "1.00", "preco": "29.9000"},
+            {
+                "nome": "Gorro de lã",
+                "sku": "gorro-la-p",
+                "quantidade": "1.00",
+                "preco": "29.9000",
+                "gtin": "7891020304062",
+            },
         ],
         discount="5.00",
     )

@@ -85,3 +85,10 @@ class SandboxOrder(models.Model):
 
     def __str__(self):
         return f"{self.store} #{self.numero}"
+
+    @property
+    def situation_name(self) -> str:
+        """The situation as the store names it ("Pedido pago"), not its code."""
+        from .store import situation  # store.py builds on these models
+
+        return situation(self.situacao_codigo).get("nome") or self.situacao_codigo

@@ -36,7 +36,13 @@ DEFAULT_CUSTOMER = {
     "email": "fulano@exemplo.invalid",
     "telefone_principal": None,
     "telefone_celular": "21900000000",
-}
+    # The customer resource's own addresses (`GET /cliente/{id}`); the order carries the main one
+    # as its `endereco_entrega`.
+    "enderecos": [
+        {"endereco": "Rua da Assembleia", "numero": "10", "complemento": "Sala 501", "bairro": "Centro",
+         "cidade": "Rio de Janeiro", "estado": "RJ", "cep": "20011000", "pais": "Brasil", "principal": True},
+    ],
+}  # fmt: skip
 DEFAULT_ITEMS = [
     {"nome": "Casaco infantil", "sku": "casaco-azul-tam-m666", "quantidade": "1.00", "preco": "11.10"}
 ]
@@ -44,7 +50,7 @@ DEFAULT_ITEMS = [
 
 @cache
 def situations() -> dict[str, dict]:
-    """The store's situation list (the documented `situacao` example plus `faturado`)."""
+    """The store's situation list, as documented (its `situacao` example)."""
     rows = json.loads((Path(__file__).parent / "data" / "situacoes.json").read_text(encoding="utf-8"))
     return {row["codigo"]: row for row in rows}
 
@@ -81,7 +87,8 @@ def add_order(
     numero: int | None = None,
     changed_at: datetime | None = None,
 ) -> SandboxOrder:
-    """An order in the documented detail shape. Items are {nome, sku, quantidade, preco[, produto]}.
+    """An order in the documented detail shape. Items are {nome, sku, quantidade, preco[, produto,
+    gtin]}; the customer's main address (`enderecos`) is where the order is delivered.
 
     `changed_at` (default: when placed) is its last change, what `since_atualizado` filters on."""
     placed_at = placed_at or timezone.now()
@@ -254,15 +261,18 @@ def _detail_payload(customer: dict, items: list[dict], freight: str, discount: s
                     "produto", {"id_externo": None, "resource_uri": f"/api/v1/produto/{product_id}"}
                 ),
                 "tipo": "normal",
+                **({"gtin": item["gtin"]} if item.get("gtin") else {}),
             }
         )
     total = subtotal.quantize(Decimal("0.01")) + Decimal(freight) - Decimal(discount)
+    addresses = customer.get("enderecos") or []
     client = {
         "id": 34220641,
         "resource_uri": "/api/v1/cliente/34220641",
         "data_nascimento": None,
         "sexo": "",
-        **customer,
+        # The order's `cliente` is the short form, without the customer's addresses.
+        **{key: value for key, value in customer.items() if key != "enderecos"},
     }
     return {
         "cliente": client,
@@ -271,16 +281,7 @@ def _detail_payload(customer: dict, items: list[dict], freight: str, discount: s
         "id_anymarket": None,
         "id_externo": None,
         "itens": lines,
-        "endereco_entrega": {
-            "nome": client.get("nome"),
-            "endereco": "Rua Exemplo",
-            "numero": "1",
-            "bairro": "Bairro Exemplo",
-            "cidade": "Rio de Janeiro",
-            "estado": "RJ",
-            "cep": "00000000",
-            "pais": "Brasil",
-        },
+        "endereco_entrega": _delivery_address(client, addresses),
         "envios": [
             {"forma_envio": {"code": "PAC", "nome": "Enviali", "tipo": "PAC"}, "prazo": 7, "valor": freight}
         ],
@@ -293,4 +294,22 @@ def _detail_payload(customer: dict, items: list[dict], freight: str, discount: s
         "valor_envio": freight,
         "valor_subtotal": str(subtotal.quantize(Decimal("0.01"))),
         "valor_total": str(total),
+    }
+
+
+def _delivery_address(client: dict, addresses: list[dict]) -> dict[str, Any]:
+    """`endereco_entrega` as the documented example has it: the customer's main address with the
+    buyer's name, document and IE."""
+    main = next((a for a in addresses if a.get("principal")), addresses[0] if addresses else {})
+    return {
+        "nome": client.get("nome"),
+        "razao_social": client.get("razao_social"),
+        "cpf": client.get("cpf"),
+        "cnpj": client.get("cnpj"),
+        "ie": client.get("ie") or ("isento" if not client.get("cnpj") else None),
+        "rg": None,
+        "tipo": "PJ" if client.get("cnpj") else "PF",
+        "referencia": None,
+        "complemento": None,
+        **{key: value for key, value in main.items() if key != "principal"},
     }

@@ -16,6 +16,14 @@ from . import services
 from .models import SandboxStore
 
 DEMO_STORE_ID = 817001
+
+
+def _address(street, number, district, cep, city, state) -> dict:
+    """An address object as Nuvemshop writes one (2025-03 `billing_address`, `shipping_address`)."""
+    return {"address": street, "number": number, "floor": "", "locality": district, "zipcode": cep,
+            "city": city, "province": state, "country": "BR"}  # fmt: skip
+
+
 DEMO_ORDERS = [
     # Placed yesterday and paid: before any activation, so never imported (no retroactive import).
     {
@@ -32,10 +40,25 @@ DEMO_ORDERS = [
             "email": "bruno.lima@example.com.br",
             "identification": "11144477735",
             "phone": "(21) 3222-1100",
+            "billing_address": _address(
+                "Rua Voluntários da Pátria", "45", "Botafogo", "22270000", "Rio de Janeiro", "RJ"
+            ),
         },
         "paid": False,
     },
 ]
+# A company buying from the store, in the 2025-03 shape (billing object, CNPJ and its IE in SP):
+# the sandbox's orders for a company buyer, e.g. `services.create_order(store, customer=COMPANY_BUYER)`.
+COMPANY_BUYER = {
+    "name": "Ateliê Horizonte Ltda",
+    "email": "compras@atelie-horizonte.example",
+    "identification": "11.444.777/0001-61",
+    "phone": "(15) 3327-6436",
+    "billing_state_registration": "388108598269",
+    "billing_address": _address(
+        "Rua Doutor Azevedo Sampaio", "50", "Centro", "18010-220", "Sorocaba", "São Paulo"
+    ),
+}
 
 
 def seed(*, gestor) -> list[str]:
@@ -54,10 +77,10 @@ def seed(*, gestor) -> list[str]:
             )
     base = settings.PUBLIC_BASE_URL
     return [
-        f"Nuvemshop (sandbox): loja “{store.name}” ({store.store_id}) com {store.orders.count()} pedidos "
-        "anteriores à integração (não serão importados: não há importação retroativa).",
-        f"  Conectar: entre como {gestor.get_username()}, abra {base}{reverse('nuvemshop:install')} "
-        "e clique em Conectar com Nuvemshop; na página da loja, clique em Instalar.",
-        f"  Vender: em {base}/sandbox/nuvemshop/ clique em Novo pedido pago; a venda aparece em "
-        "Revisão pendente em segundos (com o qcluster rodando).",
+        f"Nuvemshop (sandbox): store “{store.name}” ({store.store_id}) with {store.orders.count()} orders "
+        "placed before the integration (not imported: there is no retroactive import).",
+        f"  Connect: log in as {gestor.get_username()}, open {base}{reverse('nuvemshop:install')} "
+        "and click Conectar com Nuvemshop; on the store's page, click Instalar.",
+        f"  Sell: at {base}/sandbox/nuvemshop/ click Novo pedido pago; the sale shows up in "
+        "Revisão pendente within seconds (with qcluster running).",
     ]

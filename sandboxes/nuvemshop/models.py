@@ -64,6 +64,19 @@ class SandboxAuthCode(models.Model):
         return self.code
 
 
+# The store admin's words for its API codes (the sandbox page shows these, as the store would).
+PAYMENT_LABELS = {
+    "pending": "Pendente",
+    "authorized": "Autorizado",
+    "paid": "Pago",
+    "abandoned": "Abandonado",
+    "refunded": "Reembolsado",
+    "partially_refunded": "Reembolsado em parte",
+    "voided": "Cancelado",
+}
+ORDER_STATUS_LABELS = {"open": "Aberto", "closed": "Arquivado", "cancelled": "Cancelado"}
+
+
 class SandboxOrder(models.Model):
     store = models.ForeignKey(SandboxStore, on_delete=models.CASCADE, related_name="orders")
     order_id = models.PositiveBigIntegerField(unique=True)
@@ -78,6 +91,16 @@ class SandboxOrder(models.Model):
 
     def __str__(self):
         return str(self.order_id)
+
+    @property
+    def payment_label(self) -> str:
+        """The payment status as the store's admin shows it, not its API code."""
+        return PAYMENT_LABELS.get(self.payment_status, self.payment_status)
+
+    @property
+    def status_label(self) -> str:
+        status = (self.data or {}).get("status", "")
+        return ORDER_STATUS_LABELS.get(status, status)
 
 
 class SandboxWebhook(models.Model):

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -187,8 +188,21 @@ DEFAULT_CUSTOMER = {
     "email": "ana.souza@example.com.br",
     "identification": "52998224725",
     "phone": "+55 11 98765-4321",
-}
-DEFAULT_ITEMS = [{"name": "Camiseta básica azul", "sku": "CAM-AZ-M", "price": "59.90", "quantity": 2}]
+    # Written as the order's v1 `billing_*` fields; a buyer given a `billing_address` object
+    # instead gets the 2025-03 shape (with the company's fields when it has a CNPJ).
+    "billing": {"address": "Avenida Paulista", "number": "1578", "floor": "Conjunto 12",
+                "locality": "Bela Vista", "zipcode": "01310-200", "city": "São Paulo",
+                "province": "São Paulo", "country": "BR"},
+}  # fmt: skip
+DEFAULT_ITEMS = [
+    {
+        "name": "Camiseta básica azul",
+        "sku": "CAM-AZ-M",
+        "price": "59.90",
+        "quantity": 2,
+        "barcode": "7891020304055",
+    }
+]
 
 
 # The common ways a customer pays, taken in turn by order number, so the demo shows each of them.
@@ -230,6 +244,8 @@ def create_order(
     order_id = row.store_id * 1000 + number
     items = items or DEFAULT_ITEMS
     customer = {**DEFAULT_CUSTOMER, **(customer or {})}
+    billing = _billing_fields(customer)
+    customer = {key: value for key, value in customer.items() if key not in ("billing", "billing_address")}
     products = [
         {
             "id": order_id * 10 + position,
@@ -239,6 +255,7 @@ def create_order(
             "variant_id": str(item.get("variant_id", 7000 + position)),
             "quantity": item.get("quantity", 1),
             "sku": item.get("sku"),
+            "barcode": item.get("barcode"),
         }
         for position, item in enumerate(items, start=1)
     ]
@@ -254,6 +271,7 @@ def create_order(
         "contact_identification": customer["identification"],
         "billing_name": customer["name"],
         "billing_phone": customer["phone"],
+        **billing,
         "shipping_cost_customer": shipping,
         "subtotal": f"{subtotal:.2f}",
         "discount": discount,
@@ -276,6 +294,29 @@ def create_order(
     if paid:
         _set_paid(order, at=updated_at)
     return order
+
+
+def _billing_fields(customer: dict) -> dict:
+    """The order's billing address: the 2025-03 object (a company's CNPJ, name and IE beside it)
+    when the buyer has a `billing_address`, else v1's flat `billing_*` fields."""
+    address = customer.get("billing_address")
+    if address:
+        fields = {
+            "billing_address": address,
+            "billing_document_type": "cpf",
+            "billing_customer_type": "person",
+        }
+        if len(re.sub(r"\D", "", customer["identification"])) == 14:
+            fields.update(
+                billing_document_type="cnpj",
+                billing_customer_type="company",
+                billing_business_name=customer["name"],
+                billing_state_registration=customer.get("billing_state_registration", ""),
+            )
+        return fields
+    flat = customer.get("billing") or {}
+    names = ("address", "number", "floor", "locality", "zipcode", "city", "province", "country")
+    return {f"billing_{name}": flat.get(name) for name in names}
 
 
 def _touch(order: SandboxOrder, *, at=None, **fields) -> None:

@@ -40,7 +40,11 @@ def test_a_sale_page_links_to_its_history_of_who_confirmed_it(financeiro_client,
     assert page.status_code == 200
     text = page.content.decode()
     assert "Venda confirmada" in text and "fin" in text
-    assert list(page.context["entries"]) == list(history(confirmed_sale).order_by("-created_at", "-pk"))
+    assert [entry for entry, _ in page.context["entries"]] == list(
+        history(confirmed_sale).order_by("-created_at", "-pk")
+    )
+    # The change in words, not the stored codes: "Situação: Revisão pendente → Confirmada".
+    assert "Situação: Revisão pendente → Confirmada" in text and "review_pending" not in text
 
 
 def test_an_integration_page_links_to_its_history_of_who_switched_it(gestor_client, switched_integration):

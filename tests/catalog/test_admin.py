@@ -80,3 +80,33 @@ def test_index_uses_the_seeds_words(gestor_client):
         "Movimentações de estoque",
     ]:
         assert words in page, words
+
+
+def test_the_product_picker_shows_sku_and_stock_beside_each_name(financeiro_client):
+    from decimal import Decimal as D
+
+    from catalog.services import record_in
+    from tests.catalog.factories import ProductFactory
+
+    scarf = ProductFactory(description="Gorro de lã vermelho", sku="GOR-V")
+    record_in(product=scarf, quantity=D("1.5"))
+    ProductFactory(description="Gorro de lã azul", sku="")
+    response = financeiro_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "sales", "model_name": "saleitem", "field_name": "product", "term": "gorro"},
+        HTTP_ACCEPT_LANGUAGE="pt-BR",
+    )
+    labels = sorted(result["text"] for result in response.json()["results"])
+    assert labels == ["Gorro de lã azul · estoque 0", "Gorro de lã vermelho · SKU GOR-V · estoque 1,5"]
+
+
+def test_a_products_page_shows_its_stock_without_useless_decimals(gestor_client):
+    from decimal import Decimal as D
+
+    from catalog.services import record_in
+    from tests.catalog.factories import ProductFactory
+
+    product = ProductFactory()
+    record_in(product=product, quantity=D("2"))
+    page = gestor_client.get(f"/admin/catalog/product/{product.pk}/change/").content.decode()
+    assert '<div class="readonly">2</div>' in page and "2,000" not in page

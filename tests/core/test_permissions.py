@@ -112,7 +112,8 @@ def test_confirm_on_the_review_page(client_as, objects, role, allowed):
 def test_bulk_actions(client_as, objects, role, allowed, action):
     sale = objects["sale"]
     client_as(role).post(
-        reverse("admin:sales_sale_changelist"), {"action": action, "_selected_action": [sale.pk]}
+        reverse("admin:sales_sale_changelist"),
+        {"action": action, "post": "yes", "_selected_action": [sale.pk]},
     )
     sale.refresh_from_db()
     assert (sale.status != Sale.Status.REVIEW_PENDING) is allowed
@@ -127,7 +128,8 @@ def test_a_clerk_who_may_view_but_not_confirm_gets_neither_the_page_nor_the_acti
     sale = objects["sale"]
     assert client.get(reverse("admin:sales_sale_review", args=[sale.pk])).status_code == 403
     client.post(
-        reverse("admin:sales_sale_changelist"), {"action": "confirm_selected", "_selected_action": [sale.pk]}
+        reverse("admin:sales_sale_changelist"),
+        {"action": "confirm_selected", "post": "yes", "_selected_action": [sale.pk]},
     )
     sale.refresh_from_db()
     assert sale.status == Sale.Status.REVIEW_PENDING

@@ -94,6 +94,21 @@ def test_only_the_seed_module_itself_missing_is_skipped(logins_file, monkeypatch
         run_command()
 
 
+def test_the_demo_speaks_one_language_on_the_console(logins_file):
+    """bin/start's output is English throughout; the screens' words (Revisão pendente) are quoted."""
+    output = run_command()
+    for portuguese in [
+        "loja “",
+        "pedidos anteriores",
+        "Conectar: entre",
+        "Vender: em",
+        "ativada em",
+        "vendedor",
+    ]:
+        assert portuguese not in output
+    assert "Revisão pendente" in output
+
+
 @pytest.mark.django_db
 def test_demo_sales_once_confirmed_are_ready_for_nfe_but_the_notebooks(tmp_path, settings):
     from fiscal.readiness import gaps_by_sale, with_fiscal_data

@@ -91,14 +91,14 @@ def test_the_detail_shows_activation_switch_sync_counts_and_failures(gestor_clie
     integration = IntegrationFactory(
         activated_at=sao_paulo(2026, 11, 1, 8, 0), last_sync_at=sao_paulo(2026, 11, 22, 14, 5)
     )
-    _record(integration, "failed", "estoque insuficiente: Casaco infantil, pedido 2, disponível 1")
+    _record(integration, "failed", "estoque insuficiente: Casaco infantil, quantidade 2, disponível 1")
     _record(integration, "skipped", "não pago")
     html = gestor_client.get(reverse("integrations:detail", args=[integration.pk])).content.decode()
     assert "Data de ativação" in html and "01/11/2026 08:00" in html
     assert "Integração ativada" in html and "Desativar" in html
     assert "Última sincronização bem-sucedida" in html and "22/11/2026 14:05" in html
     assert 'id="imported-count">0<' in html and 'id="failed-count">1<' in html
-    assert "estoque insuficiente: Casaco infantil, pedido 2, disponível 1" in html
+    assert "estoque insuficiente: Casaco infantil, quantidade 2, disponível 1" in html
     assert "Importar agora" in html
     assert integration.credential not in html and integration.credential_hint in html
 
@@ -119,12 +119,22 @@ def test_a_disconnected_integration_says_why_when_and_offers_to_connect_again(ge
 
 
 def test_the_switch_turns_imports_off_and_on(gestor_client):
-    integration = IntegrationFactory()
+    integration = IntegrationFactory(name="Loja Bela")
+    detail = reverse("integrations:detail", args=[integration.pk])
+    # Desativar asks first, naming the integration, and changes nothing until answered.
+    asked = gestor_client.get(detail).content.decode()
+    confirm_url = reverse("integrations:confirm_disable", args=[integration.pk])
+    assert f'href="{confirm_url}"' in asked
+    question = gestor_client.get(confirm_url).content.decode()
+    assert "Desativar a integração Loja Bela?" in question and 'value="Sim, desativar Loja Bela"' in question
+    integration.refresh_from_db()
+    assert integration.enabled
+
     url = reverse("integrations:toggle", args=[integration.pk])
-    response = gestor_client.post(url, {"enabled": "0"}, follow=True)
+    response = gestor_client.post(url, {"enabled": "0", "next": detail}, follow=True)
     integration.refresh_from_db()
     assert not integration.enabled
-    assert "Integração desativada" in response.content.decode()
+    assert "Integração Loja Bela desativada" in response.content.decode()
     gestor_client.post(url, {"enabled": "1"})
     integration.refresh_from_db()
     assert integration.enabled
@@ -152,7 +162,9 @@ def test_import_now_on_a_disabled_integration_says_so(gestor_client):
     integration = IntegrationFactory(enabled=False)
     response = gestor_client.post(reverse("integrations:import_now", args=[integration.pk]), follow=True)
     assert not ImportRun.objects.exists()
-    assert "Esta integração está desativada, desconectada ou suspensa pela loja" in response.content.decode()
+    assert "A integração está desativada: ative-a para importar os pedidos. Nada foi importado." in (
+        response.content.decode()
+    )
 
 
 def test_the_import_log_lists_failed_and_skipped_orders_with_filters(gestor_client):

@@ -168,7 +168,7 @@ def test_confirm_short_of_stock_says_why_and_keeps_the_sale_and_its_terms(financ
     record_in(product=sale.items.get().product, quantity=Decimal("1"))
     response = financeiro_client.post(review_url(sale), terms(sale, installments=3, _confirm="1"))
     assert response.status_code == 200
-    assert messages_of(response) == ["estoque insuficiente: Casaco infantil, pedido 2, disponível 1"]
+    assert messages_of(response) == ["estoque insuficiente: Casaco infantil, quantidade 2, disponível 1"]
     # The form keeps what the clerk typed; the database keeps the old terms.
     assert response.context["form"].data["installments"] == "3"
     sale.refresh_from_db()
@@ -200,7 +200,7 @@ def test_bulk_confirm_reports_each_sale_and_confirms_the_pending_ones(financeiro
     # From the "Todas" list: the action applies to the sales ticked in the list shown.
     response = financeiro_client.post(
         f"{CHANGELIST}?status=all",
-        {"action": "confirm_selected", "_selected_action": [first.pk, second.pk, already.pk]},
+        {"action": "confirm_selected", "post": "yes", "_selected_action": [first.pk, second.pk, already.pk]},
     )
     # The clerk lands on the bulk confirmation's page: counts, then what stayed pending and why.
     batch = BulkConfirmation.objects.get()
@@ -225,7 +225,7 @@ def test_bulk_confirm_one_refusal_does_not_undo_the_others(financeiro_client):
     )
     short = PendingSaleFactory()
     financeiro_client.post(
-        CHANGELIST, {"action": "confirm_selected", "_selected_action": [fine.pk, short.pk]}
+        CHANGELIST, {"action": "confirm_selected", "post": "yes", "_selected_action": [fine.pk, short.pk]}
     )
     fine.refresh_from_db()
     short.refresh_from_db()
@@ -339,3 +339,40 @@ def test_change_form_of_a_pending_sale_leads_to_its_review(financeiro_client, sa
     )
     confirm_sale(sale, financeiro)
     assert review_url(sale) not in financeiro_client.get(url).content.decode()
+
+
+def test_the_sale_form_shows_quantities_and_money_as_people_write_them(financeiro_client):
+    coat = ProductFactory(description="Casaco infantil")
+    sale = PendingSaleFactory(
+        lines=[ItemLine(product=coat, quantity=Decimal("2"), unit_price=Decimal("11.1"))],
+        shipping_amount=Decimal("29.90"),
+    )
+    page = financeiro_client.get(
+        reverse("admin:sales_sale_change", args=[sale.pk]), HTTP_ACCEPT_LANGUAGE="pt-BR"
+    ).content.decode()
+    assert "2 × Casaco infantil" in page and "2.000 ×" not in page
+    assert "R$ 11,10" in page and "11,1000" not in page and "2,000" not in page
+    assert "R$ 22,20" in page  # Itens, as money
+    assert "R$ 52,10" in page  # Total
+
+
+def test_receivables_and_stock_movements_link_their_sale(financeiro_client, financeiro):
+    product = ProductFactory()
+    record_in(product=product, quantity=Decimal("5"))
+    sale = confirm_sale(
+        PendingSaleFactory(
+            lines=[ItemLine(product=product, quantity=Decimal("1"), unit_price=Decimal("101.80"))]
+        ),
+        financeiro,
+    )
+    link = f'<a href="{reverse("admin:sales_sale_change", args=[sale.pk])}">Venda {sale.number}</a>'
+    for url in [
+        reverse("admin:sales_receivable_changelist"),
+        reverse("admin:catalog_stockmovement_changelist"),
+    ]:
+        assert link in financeiro_client.get(url, HTTP_ACCEPT_LANGUAGE="pt-BR").content.decode(), url
+    receivable = sale.receivables.get()
+    page = financeiro_client.get(
+        reverse("admin:sales_receivable_change", args=[receivable.pk])
+    ).content.decode()
+    assert "R$ 101,80" in page and link in page

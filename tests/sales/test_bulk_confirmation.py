@@ -55,7 +55,8 @@ def test_a_large_selection_is_queued_and_the_page_shows_it_waiting(
 ):
     sales = stocked_sales(3)
     response = financeiro_client.post(
-        CHANGELIST, {"action": "confirm_selected", "_selected_action": [sale.pk for sale in sales]}
+        CHANGELIST,
+        {"action": "confirm_selected", "post": "yes", "_selected_action": [sale.pk for sale in sales]},
     )
     batch = BulkConfirmation.objects.get()
     assert response["Location"] == page_url(batch)
@@ -105,7 +106,7 @@ def test_chunks_are_counted_as_they_go_and_failures_keep_their_reason(financeiro
         {
             "sale": short.pk,
             "number": short.number,
-            "reason": "estoque insuficiente: Cachecol listrado, pedido 1, disponível 0",
+            "reason": "estoque insuficiente: Cachecol listrado, quantidade 1, disponível 0",
         }
     ]
     assert batch.started_at and batch.finished_at

@@ -83,7 +83,7 @@ def test_stock_check_on_refuses_and_lists_every_short_item(financeiro):
     sale = PendingSaleFactory(lines=[ItemLine(product=coat, quantity=Decimal("2"), unit_price=Decimal("10"))])
     with pytest.raises(InsufficientStock) as refused:
         confirm_sale(sale, financeiro)
-    assert str(refused.value) == "estoque insuficiente: Casaco infantil, pedido 2, disponível 1"
+    assert str(refused.value) == "estoque insuficiente: Casaco infantil, quantidade 2, disponível 1"
     sale.refresh_from_db()
     assert sale.status == Sale.Status.REVIEW_PENDING
     assert not Receivable.objects.exists()
@@ -123,7 +123,7 @@ def test_bulk_confirm_checks_each_sale_against_the_stock_the_earlier_ones_left(f
         (short.pk, False),
         (last.pk, True),
     ]
-    assert outcomes[1].message == "estoque insuficiente: Casaco infantil, pedido 2, disponível 1"
+    assert outcomes[1].message == "estoque insuficiente: Casaco infantil, quantidade 2, disponível 1"
     assert outcomes[0].message == f"Venda {first.number} confirmada."
     short.refresh_from_db()
     assert short.status == Sale.Status.REVIEW_PENDING

@@ -220,6 +220,7 @@ def test_every_integration_page_and_button_by_role(client, users, world, count):
             {"enabled": "0"},
             "integrations.change_integration",
         ),
+        ("get", reverse("integrations:confirm_disable", args=[pk]), None, "integrations.change_integration"),
         ("post", reverse("integrations:import_now", args=[pk]), {}, "integrations.run_import"),
         ("get", reverse("integrations:run", args=[pk, run.pk]), None, "integrations.view_integration"),
         (

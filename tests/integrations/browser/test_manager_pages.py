@@ -44,7 +44,7 @@ def test_a_manager_sees_each_store_at_a_glance_and_imports_now(
     quiet_card = page.locator(f"#integration-{quiet.pk}")
     assert quiet_card.locator("rect.ponte-bar-empty").count() == 10  # the quiet days read as gaps
     assert quiet_card.locator("rect").nth(29).locator("title").text_content().endswith(": 0")
-    screenshot("integrations")
+    screenshot("integrations", doc="integrations")
 
     page.locator(f"#integration-{busy.pk}").get_by_role("button", name="Importar agora").click()
     page.wait_for_selector("[data-finished]")
@@ -65,7 +65,13 @@ def test_financeiro_cannot_reach_the_integrations(live_server, page, financeiro,
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 403, path
         assert "Loja Bela" not in page.content()
-    screenshot("forbidden")
+        # Refused in pt-BR inside the admin's frame (header, menu), with the way back.
+        assert page.locator("#content h1").inner_text() == "Você não tem acesso a esta página"
+        assert page.locator("#site-name").is_visible()
+        assert "Forbidden" not in page.content()
+    screenshot("forbidden", doc="forbidden")
+    page.get_by_role("link", name="Voltar ao início").click()
+    assert page.locator("#content-main a[href$='/admin/sales/sale/']").count() >= 1
 
 
 def test_the_progress_page_refreshes_itself_until_the_run_is_done(live_server, page, gestor):

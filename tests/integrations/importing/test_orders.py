@@ -181,6 +181,22 @@ def test_a_product_is_created_when_none_has_the_description():
     assert product.origin_integration == integration
 
 
+@pytest.mark.parametrize(("barcode", "kept"), [("789-1020304055", "7891020304055"), ("SEM GTIN", "")])
+def test_a_new_product_takes_the_store_barcode_when_it_is_a_valid_gtin(barcode, kept):
+    matched = ProductFactory(description="Casaco infantil", gtin="")
+    order = StoreOrderFactory(
+        items=(
+            StoreOrderItemFactory(description="Meia listrada", gtin=barcode),
+            StoreOrderItemFactory(description="Casaco infantil", gtin="7891020304062"),
+        )
+    )
+    new, existing = (
+        item.product for item in import_order(IntegrationFactory(), order).sale.items.order_by("pk")
+    )
+    assert new.gtin == kept
+    assert existing == matched and existing.gtin == ""  # a product of the catalogue is not changed
+
+
 def test_an_exact_sku_wins_over_the_description():
     by_sku = ProductFactory(description="Casaco azul (cadastro interno)", sku="CAS-AZ")
     ProductFactory(description="Casaco azul")
@@ -217,7 +233,7 @@ def test_with_the_stock_check_on_a_short_order_fails_then_comes_in_once_stock_ar
 
     record = import_order(integration, order)
     assert record.status == ImportRecord.Status.FAILED and record.reason_code == "insufficient_stock"
-    assert record.reason == "estoque insuficiente: Casaco infantil, pedido 2, disponível 1"
+    assert record.reason == "estoque insuficiente: Casaco infantil, quantidade 2, disponível 1"
     assert not Sale.objects.exists()
 
     record_in(product=product, quantity=Decimal("1"))
@@ -241,7 +257,7 @@ def test_in_a_page_each_order_is_checked_against_the_stock_alone_pending_sales_r
     records = importing.orders.import_orders(IntegrationFactory(), page)
 
     assert [r.status for r in records] == ["imported", "failed", "imported"]
-    assert records[1].reason == "estoque insuficiente: Gorro novo, pedido 1, disponível 0"
+    assert records[1].reason == "estoque insuficiente: Gorro novo, quantidade 1, disponível 0"
     assert not Product.objects.filter(description="Gorro novo").exists()
 
 

@@ -229,7 +229,8 @@ def test_an_order_short_of_stock_comes_in_on_a_later_run_once_stock_arrives(fake
     first = importing.sync_integration(integration)
     record = ImportRecord.objects.get(store_order_id=order.store_order_id)
     assert (
-        first.failed == 1 and record.reason == "estoque insuficiente: Casaco infantil, pedido 2, disponível 1"
+        first.failed == 1
+        and record.reason == "estoque insuficiente: Casaco infantil, quantidade 2, disponível 1"
     )
     assert store.fetches == []  # failed just now: not fetched again in the same run
 

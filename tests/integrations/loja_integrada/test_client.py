@@ -15,6 +15,9 @@ from sandboxes.loja_integrada.models import SandboxStore
 
 from .conftest import fixture
 
+# The client reads whether Ponte's own application key is known to be refused.
+pytestmark = pytest.mark.django_db
+
 API = "https://api.awsli.com.br/v1"
 
 
@@ -25,14 +28,15 @@ def test_every_call_carries_the_key_and_the_application_key(sandbox_api, sandbox
     assert [row["numero"] for row in rows] == [101]
 
 
-def test_another_application_key_is_refused(sandbox_api, sandbox_store):
-    with pytest.raises(AuthError):
-        LojaIntegradaClient(sandbox_store.api_key, app_key="outra-aplicacao").check_key()
+def test_another_application_key_is_refused(sandbox_api, sandbox_store, settings):
+    settings.SANDBOX_LOJA_INTEGRADA_APP_KEY = "a-aplicacao-registrada"
+    with pytest.raises(AuthError):  # one store alone cannot tell whose key it is
+        LojaIntegradaClient(sandbox_store.api_key).check_key()
 
 
 def test_a_revoked_or_unknown_key_is_an_auth_error(sandbox_api, sandbox_store):
     with pytest.raises(AuthError):
-        LojaIntegradaClient("chave-que-nao-existe").check_key()
+        LojaIntegradaClient("chave-que-nao-existe", new_key=True).check_key()
     sandbox.revoke_key(sandbox_store)
     with pytest.raises(AuthError, match="401"):
         LojaIntegradaClient(sandbox_store.api_key).check_key()

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from integrations import importing, services, tasks
@@ -21,6 +22,10 @@ from tests.integrations.factories import IntegrationFactory
 from .conftest import installed_integration
 
 URL = "/integrations/nuvemshop/webhook/"
+SUSPENDED_NOTE = (
+    "A loja suspendeu o aplicativo Ponte. O Ponte não chamará esta loja, nem para importar agora, "
+    "até que a loja reative o aplicativo ou a integração seja conectada novamente."
+)
 
 
 def signed(body: dict, *, encoding: str = "hex", secret: str | None = None) -> tuple[bytes, str]:
@@ -183,10 +188,18 @@ def test_a_suspended_store_is_not_called_at_all_until_app_resumed(gestor_client,
     run = importing.sync_integration(integration)
     assert importing.import_single_order(integration, str(order.pk)) is None
     assert tasks.import_all_enabled() == 0
+    # The order the webhook announced is in the import log, saying why it did not come in yet.
+    arrived = ImportRecord.objects.get(integration=integration, store_order_id=str(order.pk))
+    assert arrived.status == ImportRecord.Status.SKIPPED and "suspensa" in arrived.reason
     failed = ImportRecord.objects.create(
-        integration=integration, store_order_id="1", status=ImportRecord.Status.FAILED, reason="falhou"
+        integration=integration, store_order_id="other-1", status=ImportRecord.Status.FAILED, reason="falhou"
     )
     assert services.retry_imports([failed]).queued == 0
+    # "Importar agora" answers why instead of queuing; the card and the page say it too.
+    pressed = gestor_client.post(reverse("integrations:import_now", args=[integration.pk]), follow=True)
+    assert SUSPENDED_NOTE in pressed.content.decode() and "Nada foi importado." in pressed.content.decode()
+    assert not ImportRun.objects.exclude(pk=run.pk).exists()
+    assert SUSPENDED_NOTE in gestor_client.get(reverse("integrations:list")).content.decode()
     assert requests_reaching_the_store() == before
     assert run.status == ImportRun.Status.SKIPPED and not Sale.objects.exists()
 

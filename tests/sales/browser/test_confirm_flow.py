@@ -39,7 +39,7 @@ def test_a_clerk_reviews_changes_the_installments_and_confirms(live_server, page
     page.locator("#content-main a[href$='/admin/sales/sale/']").first.click()
     page.get_by_role("link", name="Revisão pendente").click()
     screenshot("queue")
-    page.get_by_role("link", name="Revisar e confirmar").click()
+    page.locator("#result_list .field-sale_number a", has_text=str(sale.number)).click()
 
     assert page.locator("#customer").inner_text().count("Maria Silva") == 1
     assert "Casaco azul, 4" in page.locator("#items").inner_text()

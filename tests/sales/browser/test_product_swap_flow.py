@@ -50,7 +50,6 @@ def test_a_clerk_swaps_the_imported_product_for_the_catalogue_one_and_removes_it
     StoreProductLink.objects.create(integration=store, store_product_id="58208779", product=imported)
     log_in(page, live_server, "fin")
     page.goto(f"{live_server.url}/admin/sales/sale/{sale.pk}/review/")
-    page.click("#toggle-nav-sidebar")  # room for the page (the admin remembers the choice)
     assert "Produto novo" in page.locator("#items").inner_text()
 
     picker = page.locator("#product-picker-1")
@@ -81,7 +80,7 @@ def test_a_clerk_swaps_the_imported_product_for_the_catalogue_one_and_removes_it
     history = page.locator("#history").inner_text()
     assert "Produto do item alterado" in history and "Produto removido" in history
     assert f"Gorro vermelho tricô (#{imported.pk}) → Gorro de lã vermelho (#{catalogue.pk})" in history
-    screenshot("review")
+    screenshot("review", doc="review")
 
     page.click("input[name=_confirm]")
     sale.refresh_from_db()

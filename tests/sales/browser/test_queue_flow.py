@@ -67,9 +67,8 @@ def test_ten_sales_reviewed_and_confirmed_with_confirm_and_next(live_server, pag
     clicks = 0
     page.goto(f"{live_server.url}/admin/sales/sale/")  # the queue, as the menu opens it
     assert page.locator("#result_list tbody tr").count() == 10
-    page.click("#toggle-nav-sidebar")  # room for every column (the admin remembers the choice)
-    screenshot("queue")
-    page.get_by_role("link", name="Revisar e confirmar").first.click()
+    screenshot("queue", doc="queue")
+    page.locator("#result_list .field-sale_number a").first.click()  # the number opens the review
     clicks += 1
     for expected in sales:
         assert page.locator("h1").inner_text() == f"Revisar venda {expected.number}"
@@ -88,7 +87,8 @@ def test_ten_sales_reviewed_and_confirmed_with_confirm_and_next(live_server, pag
 
 
 def test_bulk_confirm_with_one_sale_short_of_stock(live_server, page, financeiro, screenshot, monkeypatch):
-    """Queued, then done with counts (the page polls), then the sale that stayed and why."""
+    """Asked first, then queued, then done with counts (the page polls), the sales confirmed, and the
+    sale that stayed and why."""
     held = []
     # The worker is this test: the action only queues, and the page must show that before it runs.
     monkeypatch.setattr(bulk_confirmation, "async_task", lambda name, *args, **kwargs: held.append(args[0]))
@@ -109,6 +109,15 @@ def test_bulk_confirm_with_one_sale_short_of_stock(live_server, page, financeiro
     page.select_option("select[name=action]", "confirm_selected")
     page.click("button[name=index]")
 
+    # The admin's "are you sure": each sale with its total, method and installments, nothing booked yet.
+    assert page.locator("h1").inner_text() == "Confirmar as vendas selecionadas?"
+    rows = page.locator("#bulk-question-sales tbody tr")
+    assert rows.count() == 4
+    assert "Paulo Alves\tRevisão pendente\tDinheiro\t1x\tR$ 59,90" in rows.all_inner_texts()[-1]
+    assert not Sale.objects.filter(status=Sale.Status.CONFIRMED).exists()
+    screenshot("bulk-question", doc="bulk-question")
+    page.get_by_role("button", name="Sim, confirmar").click()
+
     assert page.locator(".batch-status").inner_text() == "Na fila"
     assert page.locator(".batch-total").inner_text() == "4"
     screenshot("bulk-queued")
@@ -117,9 +126,11 @@ def test_bulk_confirm_with_one_sale_short_of_stock(live_server, page, financeiro
     assert page.locator(".batch-confirmed").inner_text() == "3"
     assert page.locator(".batch-failed").inner_text() == "1"
     failures = page.locator("#batch-failures").inner_text()
-    assert "Estoque insuficiente: Cachecol listrado, pedido 1, disponível 0" in failures
+    assert "Estoque insuficiente: Cachecol listrado, quantidade 1, disponível 0" in failures
     assert str(short.number) in failures
-    screenshot("bulk-confirm")
+    confirmed = page.locator("#batch-confirmed-sales").inner_text()
+    assert all(str(sale.number) in confirmed for sale in fine) and "Paulo Alves" not in confirmed
+    screenshot("bulk-confirm", doc="bulk-confirm")
 
     page.get_by_role("link", name="Voltar à fila").click()
     # The queue now holds only the sale that could not be confirmed.

@@ -78,6 +78,10 @@ def test_the_page_adds_a_paid_order_with_a_button(sandbox_api, gestor_client, sa
     )
     order = SandboxOrder.objects.get(store=sandbox_store)
     assert order.situacao_codigo == "pedido_pago"
+    # The page names the situation as the store does and shows money as R$ 1.234,56.
+    page = gestor_client.get("/sandbox/loja-integrada/").content.decode()
+    assert f'title="pedido_pago">{order.situation_name}<' in page and order.situation_name != "pedido_pago"
+    assert "R$ " in page and f"<td>{order.payload['valor_total']}</td>" not in page
 
 
 def test_the_page_is_for_staff_only(client, transactional_db):

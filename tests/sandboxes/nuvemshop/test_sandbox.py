@@ -1,5 +1,6 @@
 """The sandbox behaves like the store where Ponte depends on it."""
 
+import re
 import time
 
 import pytest
@@ -166,3 +167,12 @@ def test_a_suspended_app_answers_402_until_resumed(client, installed):
     assert api(client, "orders", token, **HEADERS).status_code == 402
     sandbox.resume_app(store)
     assert api(client, "store", token, **HEADERS).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_control_panel_shows_money_and_the_stores_words(gestor_client, installed):
+    store, _token = installed
+    sandbox.create_order(store, paid=True)
+    page = gestor_client.get("/sandbox/nuvemshop/").content.decode()
+    assert 'title="paid">Pago<' in page and 'title="open">Aberto<' in page
+    assert re.search(r"<td>R\$ \d+,\d\d</td>", page) and not re.search(r"R\$ \d+\.\d\d<", page)

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sales', '0005_store_changes'),
+        ('sales', '0006_sale_reversal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
