@@ -48,7 +48,7 @@ def test_a_clerk_uses_the_store_payment_then_registers_a_receipt(live_server, pa
     page.click("input[type=submit]")
     page.goto(f"{live_server.url}/admin/sales/sale/")
     assert "Pagamento difere da loja" in page.locator("#result_list").inner_text()
-    page.get_by_role("link", name="Revisar e confirmar").click()
+    page.locator("#result_list .field-sale_number a").first.click()  # the number opens the review
 
     assert f"Pagamento na loja: {LABEL}" in page.locator("#store-payment").inner_text()
     assert page.locator("#installment-preview tbody tr").count() == 1
@@ -61,7 +61,7 @@ def test_a_clerk_uses_the_store_payment_then_registers_a_receipt(live_server, pa
         "2/3\t10/01/2027\tR$ 50,00",
         "3/3\t10/02/2027\tR$ 50,00",
     ]
-    screenshot("review-store-payment")
+    screenshot("review-store-payment", doc="review-store-payment")
     page.click("input[name=_confirm]")
     assert f"Venda {sale.number} confirmada." in page.locator(".messagelist").inner_text()
 
@@ -70,7 +70,7 @@ def test_a_clerk_uses_the_store_payment_then_registers_a_receipt(live_server, pa
     assert page.locator("#total-open").inner_text() == "R$ 150,00"
     # Every column shows at 1440 px beside the menu and the filters: nothing scrolls sideways.
     assert page.locator("#changelist .results").evaluate("e => e.scrollWidth <= e.clientWidth")
-    screenshot("receivables")
+    screenshot("receivables", doc="receivables")
     page.locator("#result_list").get_by_role("link", name="Receber", exact=True).first.click()
     page.fill("input[name=amount]", "48,55")
     page.fill("input[name=fees]", "1,45")
@@ -79,7 +79,7 @@ def test_a_clerk_uses_the_store_payment_then_registers_a_receipt(live_server, pa
     page.click("input[name=_register]")
     assert "Recebimento registrado." in page.locator(".messagelist").inner_text()
     assert page.locator("#receivable-status").inner_text() == "Recebida"
-    screenshot("receipt")
+    screenshot("receipt", doc="receipt")
 
     first = Receivable.objects.get(sale=sale, number=1)
     assert (first.status, first.received_amount, first.fees_amount) == (
