@@ -21,6 +21,8 @@ class AuditEntry(models.Model):
         SALE_REVERSED = "sale_reversed", _("Sale reversed")
         SALE_ITEM_PRODUCT_CHANGED = "sale_item_product_changed", _("Item product changed")
         PRODUCT_REMOVED = "product_removed", _("Product removed")
+        RECEIPT_REGISTERED = "receipt_registered", _("Receipt registered")
+        RECEIPT_UNDONE = "receipt_undone", _("Receipt undone")
         CUSTOMER_ADDRESS_FROM_STORE = (
             "customer_address_from_store",
             _("Customer address updated from the store"),

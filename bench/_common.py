@@ -68,18 +68,20 @@ def machine() -> str:
 
 
 @contextmanager
-def test_database():
-    """A fresh test database (migrated), destroyed afterwards."""
+def test_database(keep: bool = False):
+    """A fresh test database (migrated), destroyed afterwards; with `keep`, the one a previous
+    run kept (migrated again) and kept afterwards, so a large data set is generated once."""
     from django.db import connection
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    # serialize=False: a kept database of millions of rows is not read into memory for rollbacks.
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keep, serialize=False)
     try:
         yield
     finally:
         connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keep)
 
 
 @contextmanager

@@ -33,6 +33,30 @@ def rows(count: int) -> str:
     return f"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {count})"
 
 
+def other_columns(model, named: str) -> tuple[str, str]:
+    """The model's NOT NULL columns an INSERT below does not name (fields added since it was
+    written), with their defaults: `(", col, …", ", value, …")`, so the load keeps up with the models."""
+    import json
+
+    given = {name.strip() for name in named.split(",")}
+    columns, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.null or field.column in given or field.has_db_default():
+            continue
+        default = field.get_default()
+        if isinstance(default, bool):
+            value = "TRUE" if default else "FALSE"
+        elif isinstance(default, int | float):
+            value = str(default)
+        elif isinstance(default, dict | list):
+            value = "'" + json.dumps(default) + "'"
+        else:
+            value = "'" + str(default or "").replace("'", "''") + "'"
+        columns.append(field.column)
+        values.append(value)
+    return "".join(f", {c}" for c in columns), "".join(f", {v}" for v in values)
+
+
 def generate(count: int, *, seller, integration, today) -> None:
     """`count` sales (and their items, customers, import records) in a handful of statements."""
     from django.db import connection
@@ -70,16 +94,37 @@ def generate(count: int, *, seller, integration, today) -> None:
         f"(CASE (x / {len(first_names)}) % {len(surnames)} {surname_case} END) || ' ' || {text('x')}"
     )
     now = timestamp(days_before("0"))
+    from customers.models import Customer
+    from integrations.models import ImportRecord
+    from sales.models import Sale, SaleItem
+
+    customer_more = other_columns(
+        Customer,
+        "name, name_key, document, document_kind, email, business_phone, mobile_phone, origin, created_at, "
+        "updated_at",
+    )
+    sale_more = other_columns(
+        Sale,
+        "number, status, customer_id, seller_id, sale_date, payment_method, installments, first_due_date, "
+        "items_amount, shipping_amount, discount_amount, total_amount, notes, integration_id, external_id, "
+        "external_number, attention_reason, confirmed_by_id, confirmed_at, created_at, updated_at",
+    )
+    item_more = other_columns(SaleItem, "sale_id, position, product_id, details, quantity, unit_price")
+    record_more = other_columns(
+        ImportRecord,
+        "integration_id, store_order_id, store_order_number, status, reason_code, reason, attempts, "
+        "first_seen_at, last_attempt_at, payload, sale_id",
+    )
     with connection.cursor() as cursor:
         # Every other customer has a CPF: 11 digits (the bench needs their shape, not their check digits).
         cursor.execute(
             f"""{rows(customers)}
             INSERT INTO customers_customer (name, name_key, document, document_kind, email, business_phone,
-                mobile_phone, origin, created_at, updated_at)
+                mobile_phone, origin, created_at, updated_at{customer_more[0]})
             SELECT {name_key}, {name_key},
                 CASE WHEN x % 2 = 0 THEN {text(f"{10**10} + x")} ELSE '' END,
                 CASE WHEN x % 2 = 0 THEN 'cpf' ELSE '' END, '', '', '',
-                CASE WHEN x % 3 = 0 THEN 'import' ELSE 'manual' END, {now}, {now}
+                CASE WHEN x % 3 = 0 THEN 'import' ELSE 'manual' END, {now}, {now}{customer_more[1]}
             FROM n"""
         )
         cursor.execute("SELECT MIN(id) FROM customers_customer")
@@ -92,7 +137,7 @@ def generate(count: int, *, seller, integration, today) -> None:
             INSERT INTO sales_sale (number, status, customer_id, seller_id, sale_date, payment_method,
                 installments, first_due_date, items_amount, shipping_amount, discount_amount, total_amount,
                 notes, integration_id, external_id, external_number, attention_reason, confirmed_by_id,
-                confirmed_at, created_at, updated_at)
+                confirmed_at, created_at, updated_at{sale_more[0]})
             SELECT x,
                 CASE WHEN {pending} THEN 'review_pending' ELSE 'confirmed' END,
                 {first_customer} + ((x % {customers}) * 97) % {customers}, {seller.pk}, {sale_date},
@@ -102,19 +147,22 @@ def generate(count: int, *, seller, integration, today) -> None:
                 CASE WHEN {from_store} THEN {text("100000 + x")} ELSE '' END, '',
                 CASE WHEN {pending} THEN NULL ELSE {seller.pk} END,
                 CASE WHEN {pending} THEN NULL ELSE {timestamp(sale_date)} END,
-                {timestamp(sale_date)}, {timestamp(sale_date)}
+                {timestamp(sale_date)}, {timestamp(sale_date)}{sale_more[1]}
             FROM n"""
         )
         cursor.execute(
-            f"""INSERT INTO sales_saleitem (sale_id, position, product_id, details, quantity, unit_price)
-            SELECT s.id, k.position, {first_product} + (s.number + k.position) % {PRODUCTS}, '', 1, 10
+            f"""INSERT INTO sales_saleitem (sale_id, position, product_id, details, quantity,
+                unit_price{item_more[0]})
+            SELECT s.id, k.position, {first_product} + (s.number + k.position) % {PRODUCTS}, '', 1,
+                10{item_more[1]}
             FROM sales_sale s CROSS JOIN (SELECT 1 AS position UNION ALL SELECT 2 UNION ALL SELECT 3) k"""
         )
         cursor.execute(
-            """INSERT INTO integrations_importrecord (integration_id, store_order_id, store_order_number,
-                status, reason_code, reason, attempts, first_seen_at, last_attempt_at, payload, sale_id)
+            f"""INSERT INTO integrations_importrecord (integration_id, store_order_id, store_order_number,
+                status, reason_code, reason, attempts, first_seen_at, last_attempt_at, payload,
+                sale_id{record_more[0]})
             SELECT integration_id, external_id, external_number, 'imported', '', '', 1, created_at,
-                created_at, '{}', id
+                created_at, '{{}}', id{record_more[1]}
             FROM sales_sale WHERE integration_id IS NOT NULL"""
         )
         cursor.execute("VACUUM ANALYZE" if vendor == "postgresql" else "ANALYZE")

@@ -7,6 +7,7 @@ emitter adds the `Signature` with its certificate and sends it to SEFAZ, which a
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -329,7 +330,7 @@ def _payment(sale: Sale, invoice_total: Decimal):
     detail = Pag.DetPag(
         indPag=layout.DetPagIndPag("1" if sale.installments > 1 else "0") if code != NO_PAYMENT else None,
         tPag=code,
-        xPag=(store_label or sale.get_payment_method_display())[:60] if code == "99" else None,
+        xPag=_nfe_text(store_label or sale.get_payment_method_display())[:60] if code == "99" else None,
         vPag=money(invoice_total),
     )
     if code in CARD_PAYMENTS:
@@ -350,7 +351,21 @@ def _notes(sale: Sale, customer: Customer) -> str:
         if store_installments:
             paid += f" em {store_installments}x"
         parts.append(f"pago na loja: {paid}")
-    return "; ".join(parts)[:5000]
+    return _nfe_text("; ".join(parts))[:5000]
+
+
+def _nfe_text(value: str) -> str:
+    """Free text as the NF-e's schema takes it, Latin-1 printable characters only: the store's
+    label "Boleto — Boleto Bancário" becomes "Boleto - Boleto Bancário"; a character with no
+    Latin-1 spelling is left out."""
+    value = value.replace("\u2014", "-").replace("\u2013", "-")
+    kept = []
+    for char in value:
+        if " " <= char <= "\u00ff":
+            kept.append(char)
+        else:
+            kept.append(unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode("latin-1"))
+    return " ".join("".join(kept).split())
 
 
 @cache

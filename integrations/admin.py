@@ -32,6 +32,7 @@ class IntegrationAdmin(AuditHistoryMixin, admin.ModelAdmin):
         "provider",
         "store_id",
         "enabled",
+        "use_store_payment",
         "activated_at",
         "seller",
         "credential_hint",
@@ -42,7 +43,7 @@ class IntegrationAdmin(AuditHistoryMixin, admin.ModelAdmin):
         "last_sync_at",
         "last_sync_error",
     ]
-    readonly_fields = [f for f in fields if f not in ("name", "enabled")]
+    readonly_fields = [f for f in fields if f not in ("name", "enabled", "use_store_payment")]
     actions = ["import_now"]
 
     def has_add_permission(self, request):

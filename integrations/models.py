@@ -39,6 +39,16 @@ class Integration(models.Model):
     enabled = models.BooleanField(_("integration enabled"), default=True)
     # Orders placed before this moment are never imported (no retroactive import).
     activated_at = models.DateTimeField(_("activation date"), null=True, blank=True)
+    # Off: imported sales arrive as Dinheiro in one installment (the seeds' default). On (the Gestor's
+    # choice): with the store's own payment method and installments, when the store said them.
+    use_store_payment = models.BooleanField(
+        _("use the store's payment in imported sales"),
+        default=False,
+        help_text=_(
+            "Imported sales come with the payment method and installments of the store order, "
+            "instead of Cash in one installment."
+        ),
+    )
     # The user who activated the integration; imported sales name them as seller.
     seller = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -87,6 +87,11 @@ class StoreOrder:
     total_amount: Decimal | None = None  # the store's total, checked against ours
     paid_at: datetime | None = None
     is_cancelled: bool = False
+    # How the customer paid in the store: a Sale.PaymentMethod value ("" when the store's method has
+    # no match), the installments (None when unknown) and the store's own words for it.
+    payment_method: str = ""
+    payment_installments: int | None = None
+    payment_label: str = ""
     # What the store says about the money (StoreState). `is_paid` and `is_cancelled` are the two
     # questions the import asks of it; when a caller sets only those, the state follows them.
     store_state: str | None = None

@@ -17,10 +17,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from core import charts
 from core.request_ids import bad_id_response, parse_id
 from core.views import admin_page_context
 
-from . import charts, selectors, services
+from . import selectors, services
 from .models import ImportRecord, ImportRun, Integration
 from .providers import PROVIDERS, provider_for
 

@@ -11,17 +11,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditHistoryMixin
-from core.admin import ReadOnlyModelAdmin
 from core.formatting import brl, format_quantity, unit_price
 from core.widgets import PreloadedAutocompleteSelect
 
 from . import extensions, selectors, services
+from .admin_exports import SaleExportMixin
 from .admin_reversal import ReversalPagesMixin
 from .admin_review import ReviewPagesMixin
 from .changelist import CappedCountPaginator, SaleChangeList
 from .filters import QueueStatusFilter, StoreChangeFilter
 from .forms import SaleAdminForm
 from .models import Receivable, Sale, SaleItem
+from .receivable_admin import ReceivableAdmin
 
 CONFIRM_PERMISSION = "sales.confirm_sale"
 
@@ -79,7 +80,7 @@ class SaleItemInline(admin.TabularInline):
         return super().has_change_permission(request, obj) and (obj is None or obj.is_pending)
 
 
-class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, ReversalPagesMixin, admin.ModelAdmin):
+class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, ReversalPagesMixin, SaleExportMixin, admin.ModelAdmin):
     form = SaleAdminForm
     # Money typed the Brazilian way: 1.234,56.
     formfield_overrides = {models.DecimalField: {"localize": True}}
@@ -110,7 +111,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, ReversalPagesMixin, admin.M
     # a million); the sale_date filter (today, past 7 days, this month, this year) stays.
     list_per_page = 50
     inlines = [SaleItemInline]
-    actions = ["confirm_selected", "cancel_selected", "reverse_selected"]
+    actions = ["confirm_selected", "confirm_with_store_payment", "cancel_selected", "reverse_selected"]
     readonly_fields = [
         "sale_number",
         "status",
@@ -261,6 +262,13 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, ReversalPagesMixin, admin.M
                     gettext("A product was created by the import; check for duplicates."),
                 )
             )
+        if sale.terms_differ_from_store:
+            flags.append(
+                (
+                    gettext("Terms differ from the store"),
+                    gettext("Paid in the store: %(payment)s.") % {"payment": sale.store_payment_label},
+                )
+            )
         if sale.new_customer:
             flags.append((gettext("New customer"), gettext("The customer was created by the import.")))
         if sale.possible_duplicate_customer:
@@ -366,6 +374,18 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, ReversalPagesMixin, admin.M
         batch = services.start_bulk_confirmation(list(selected.values_list("pk", flat=True)), request.user)
         return HttpResponseRedirect(reverse("admin:sales_sale_bulk_confirmation", args=[batch.pk]))
 
+    @admin.action(description=_("Confirm selected sales with the store's payment"), permissions=["confirm"])
+    def confirm_with_store_payment(self, request, queryset):
+        """The store's method and installments on each selected sale, then the bulk confirmation."""
+        selected = Sale.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
+        outcome = services.use_store_payment_for(selected, by=request.user)
+        for reason in outcome.refused[:20]:
+            self.message_user(request, reason, messages.WARNING)
+        if not outcome.applied:
+            return None
+        batch = services.start_bulk_confirmation(outcome.applied, request.user)
+        return HttpResponseRedirect(reverse("admin:sales_sale_bulk_confirmation", args=[batch.pk]))
+
     @admin.action(description=_("Cancel selected sales"), permissions=["cancel"])
     def cancel_selected(self, request, queryset):
         for sale in queryset.order_by("pk"):
@@ -377,38 +397,6 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, ReversalPagesMixin, admin.M
                 self.message_user(
                     request, gettext("Sale %(number)s cancelled.") % {"number": sale.number}, messages.SUCCESS
                 )
-
-
-def sale_link(sale) -> str:
-    """*Venda N*, linked to the sale's page, wherever a row points at a sale."""
-    if sale is None:
-        return "—"
-    return format_html('<a href="{}">{}</a>', reverse("admin:sales_sale_change", args=[sale.pk]), str(sale))
-
-
-class ReceivableAdmin(ReadOnlyModelAdmin):
-    """Contas a receber: written by the confirm service only, so read-only here."""
-
-    list_display = ["sale_link", "customer", "number", "due_date", "amount_brl", "status"]
-    fields = ["sale_link", "number", "due_date", "amount_brl", "status", "created_at"]
-    list_filter = ["status", "due_date"]
-    list_select_related = ["sale__customer"]
-    search_fields = ["sale__customer__name", "=sale__number"]
-    # A filtered list shows "N results" without a second COUNT(*) over the whole table.
-    show_full_result_count = False
-    # No date_hierarchy, as on the sales list: its year links read every receivable.
-
-    @admin.display(description=_("customer"), ordering="sale__customer__name")
-    def customer(self, receivable):
-        return receivable.sale.customer.name
-
-    @admin.display(description=_("amount"), ordering="amount")
-    def amount_brl(self, receivable):
-        return brl(receivable.amount)
-
-    @admin.display(description=_("sale"), ordering="sale__number")
-    def sale_link(self, receivable):
-        return sale_link(receivable.sale)
 
 
 admin.site.register(Sale, SaleAdmin)

@@ -175,10 +175,12 @@ def _plan_sale(integration: Integration, order: StoreOrder, lookups: PageLookups
         shipping_amount=order.shipping_amount,
         discount_amount=order.discount_amount,
         sale_date=timezone.localdate(order.placed_at),
-        payment_method=Sale.PaymentMethod.CASH,
-        installments=1,
+        **_terms(integration, order),
         store_fields={
             "integration": integration,
+            "store_payment_method": order.payment_method,
+            "store_installments": order.payment_installments,
+            "store_payment_label": order.payment_label,
             "external_id": order.store_order_id,
             "external_number": order.number,
             "store_total_amount": to_cents(order.total_amount) if order.total_amount is not None else None,
@@ -189,6 +191,14 @@ def _plan_sale(integration: Integration, order: StoreOrder, lookups: PageLookups
     if mismatch:
         sale.attention_reason = "\n".join(filter(None, [sale.attention_reason, mismatch]))
     return sale, lines
+
+
+def _terms(integration: Integration, order: StoreOrder) -> dict:
+    """The seeds' Dinheiro in one installment; the store's own payment when the Gestor chose it for
+    this integration and the store said a method Ponte knows."""
+    if integration.use_store_payment and order.payment_method:
+        return {"payment_method": order.payment_method, "installments": order.payment_installments or 1}
+    return {"payment_method": Sale.PaymentMethod.CASH, "installments": 1}
 
 
 def _customer_for(order: StoreOrder, lookups: PageLookups) -> tuple[Customer, str]:

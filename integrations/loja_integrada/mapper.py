@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from integrations import store_payment
 from integrations.store_order import (
     StoreAddress,
     StoreCustomer,
@@ -120,6 +121,7 @@ def map_order(data: Any) -> StoreOrder:
     if not isinstance(items_data, list) or not items_data:
         raise fail(_("the order has no items."))
     items = tuple(_item(line, position, fail) for position, line in enumerate(items_data, start=1))
+    payment = store_payment.read_safely(map_payments, data.get("pagamentos"))
 
     return StoreOrder(
         store_order_id=number,
@@ -136,8 +138,55 @@ def map_order(data: Any) -> StoreOrder:
         shipping_amount=_money(data.get("valor_envio"), fail, _("freight"), default=Decimal("0")),
         discount_amount=_money(data.get("valor_desconto"), fail, _("discount"), default=Decimal("0")),
         total_amount=_money(data.get("valor_total"), fail, _("total"), default=None),
+        payment_method=payment.method,
+        payment_installments=payment.installments,
+        payment_label=payment.label,
         raw=data,
     )
+
+
+# `pagamentos[].pagamento_tipo` → Ponte's terms; other types are read from the method's code and name.
+_PAYMENT_TYPES = {
+    "creditcard": store_payment.Method.CREDIT_CARD,
+    "debitcard": store_payment.Method.DEBIT_CARD,
+    "boleto": store_payment.Method.BOLETO,
+    "pix": store_payment.Method.PIX,
+    "banktransfer": store_payment.Method.BANK_TRANSFER,
+    "deposito": store_payment.Method.BANK_TRANSFER,
+    "wallet": store_payment.Method.OTHER,
+}
+
+
+def map_payments(payments: Any) -> store_payment.StorePayment:
+    """The store's payment from `pagamentos[]`: type, card brand, `parcelamento.numero_parcelas` and
+    the method's name (`forma_pagamento.nome`). The first payment gives the terms; when the customer
+    paid in more than one way, the label says each of them."""
+    if isinstance(payments, dict):
+        payments = [payments]
+    if not isinstance(payments, list) or not all(isinstance(p, dict) for p in payments):
+        return store_payment.unreadable(payments)
+    read = [_payment(payment) for payment in payments]
+    if not read:
+        return store_payment.StorePayment()
+    first = read[0]
+    text = " + ".join(dict.fromkeys(p.label for p in read if p.label))[: store_payment.LABEL_MAX]
+    return store_payment.StorePayment(method=first.method, installments=first.installments, label=text)
+
+
+def _payment(payment: dict) -> store_payment.StorePayment:
+    method_info = payment.get("forma_pagamento") or {}
+    if not isinstance(method_info, dict):
+        method_info = {"nome": method_info}
+    kind = _text(payment.get("pagamento_tipo")).lower()
+    name, code = _text(method_info.get("nome")), _text(method_info.get("codigo"))
+    method = _PAYMENT_TYPES.get(kind) or store_payment.method_named(kind, code, name)
+    plan = payment.get("parcelamento") or {}
+    count = store_payment.installments(plan.get("numero_parcelas") if isinstance(plan, dict) else None)
+    if kind in _PAYMENT_TYPES:
+        text = store_payment.label(method, brand=payment.get("bandeira"), count=count, via=name or code)
+    else:
+        text = store_payment.label(method, name=name or code or kind, count=count)
+    return store_payment.StorePayment(method=method, installments=count, label=text)
 
 
 def summary_key(summary: Any) -> tuple[str, datetime]:

@@ -16,6 +16,7 @@ from typing import Any
 from dateutil.parser import isoparse
 from django.utils.translation import gettext as _
 
+from integrations import store_payment
 from integrations.store_order import (
     MONEY_GONE_BACK,
     StoreAddress,
@@ -87,6 +88,7 @@ def _map_order(data: dict[str, Any], order_id: str, number: str, fail) -> StoreO
         raise fail(_("The order has a value that is not a number: %(error)s") % {"error": error}) from error
     if not items:
         raise fail(_("The order has no products."))
+    payment = store_payment.read_safely(map_payment, data)
     state = store_state(payment_status, status)
     return StoreOrder(
         store_order_id=order_id,
@@ -105,8 +107,44 @@ def _map_order(data: dict[str, Any], order_id: str, number: str, fail) -> StoreO
         is_cancelled=state in MONEY_GONE_BACK,
         store_state=state,
         refunded_amount=_refunded_amount(data) if state == StoreState.PARTIALLY_REFUNDED else None,
+        payment_method=payment.method,
+        payment_installments=payment.installments,
+        payment_label=payment.label,
         raw=data,
     )
+
+
+# `payment_details.method` → Ponte's terms; "custom" (and anything new) is read from the gateway's name.
+_METHODS = {
+    "credit_card": store_payment.Method.CREDIT_CARD,
+    "debit_card": store_payment.Method.DEBIT_CARD,
+    "boleto": store_payment.Method.BOLETO,
+    "ticket": store_payment.Method.BOLETO,
+    "pix": store_payment.Method.PIX,
+    "wallet": store_payment.Method.OTHER,
+    "bank_transfer": store_payment.Method.BANK_TRANSFER,
+    "cash": store_payment.Method.CASH,
+}
+
+
+def map_payment(data: dict[str, Any]) -> store_payment.StorePayment:
+    """The store's payment: `payment_details` (method, card brand, installments as a number or a
+    string) and the gateway (`gateway_name`, else `gateway`)."""
+    details = data.get("payment_details") or {}
+    if not isinstance(details, dict):
+        return store_payment.unreadable({"gateway": data.get("gateway_name"), "payment_details": details})
+    gateway = data.get("gateway_name") or data.get("gateway")
+    if not (details or gateway):
+        return store_payment.StorePayment()
+    count = store_payment.installments(details.get("installments"))
+    known = _METHODS.get(str(details.get("method") or "").strip().lower(), "")
+    if known:
+        text = store_payment.label(known, brand=details.get("credit_card_company"), count=count, via=gateway)
+        return store_payment.StorePayment(method=known, installments=count, label=text)
+    # "custom": the merchant's own method (bank transfer, cash on pickup…), named by the gateway.
+    method = store_payment.method_named(data.get("gateway_name"), details.get("method"))
+    text = store_payment.label(method, name=gateway or details.get("method"), count=count)
+    return store_payment.StorePayment(method=method, installments=count, label=text)
 
 
 def map_customer(data: dict[str, Any]) -> StoreCustomer:

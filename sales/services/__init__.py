@@ -6,6 +6,8 @@ from here (`from sales.services import confirm_sale`), the names other tools rel
     confirmation       confirm one or many: receivables, stock out, audit (one implementation)
     bulk_confirmation  "Confirmar vendas selecionadas": the queued job and its progress
     cancellation       cancel a pending sale
+    store_terms        the store's payment as the sale's terms ("Usar pagamento da loja")
+    receipts           receipts (baixas) of receivables: register, undo, register in bulk
     reversal           reverse (estornar) a confirmed sale: receivables cancelled, stock back in
     amounts, refusals  what a sale adds up to; why an operation is refused
 """
@@ -23,6 +25,14 @@ from .confirmation import (
     installment_plan,
 )
 from .drafts import ItemLine, SaleDraft, allocate_sale_numbers, create_sale, create_sales
+from .receipts import (
+    BulkReceiptOutcome,
+    ReceiptError,
+    ReceiptNotAllowed,
+    register_full_receipts,
+    register_receipt,
+    undo_receipt,
+)
 from .refusals import (
     DueDatesOutOfRange,
     InsufficientStock,
@@ -41,16 +51,20 @@ from .review import (
     save_sale_changes,
     update_sale_terms,
 )
+from .store_terms import StoreTermsOutcome, store_payment_terms, use_store_payment, use_store_payment_for
 
 __all__ = [
     "CONFIRM_CHUNK",
     "MAX_INSTALLMENTS",
+    "BulkReceiptOutcome",
     "ConfirmOutcome",
     "DueDatesOutOfRange",
     "Installment",
     "InsufficientStock",
     "ItemLine",
     "ProductSwap",
+    "ReceiptError",
+    "ReceiptNotAllowed",
     "ReceivablesAlreadyReceived",
     "ReversalOutcome",
     "SaleDraft",
@@ -58,6 +72,7 @@ __all__ = [
     "SaleHasNoItems",
     "SaleNotPending",
     "SaleNotReversible",
+    "StoreTermsOutcome",
     "allocate_sale_numbers",
     "cancel_sale",
     "confirm_sale",
@@ -70,11 +85,17 @@ __all__ = [
     "flag_store_change",
     "installment_plan",
     "items_amount",
+    "register_full_receipts",
+    "register_receipt",
     "replace_item_product",
     "reverse_sale",
     "run_bulk_confirmation",
     "save_sale_changes",
     "set_amounts",
     "start_bulk_confirmation",
+    "store_payment_terms",
+    "undo_receipt",
     "update_sale_terms",
+    "use_store_payment",
+    "use_store_payment_for",
 ]

@@ -172,7 +172,14 @@ def _confirm_chunk(sales: list[Sale], user) -> list[ConfirmOutcome]:
                 items_amount=current.items_amount, total_amount=current.total_amount
             )
         receivables.extend(
-            Receivable(sale=current, number=part.number, due_date=part.due_date, amount=part.amount)
+            Receivable(
+                sale=current,
+                number=part.number,
+                due_date=part.due_date,
+                amount=part.amount,
+                payment_method=current.payment_method,
+                integration_id=current.integration_id,
+            )
             for part in plan
         )
         out_lines.extend((current, item, products[item.product_id], item.quantity) for item in items)

@@ -73,7 +73,10 @@ def reverse_sale(sale: Sale, *, user, reason: str) -> ReversalOutcome:
             return ReversalOutcome(sale=locked, reversed=False, message=_already_reversed(done))
         _ensure_reversible(locked)
         receivables = list(Receivable.objects.select_for_update().filter(sale=locked).order_by("pk"))
-        received = [r.number for r in receivables if r.status == Receivable.Status.RECEIVED]
+        # Received in full, or in part (an open installment with a receipt): money that came in.
+        received = [
+            r.number for r in receivables if r.status == Receivable.Status.RECEIVED or r.settled_amount
+        ]
         if received:
             raise ReceivablesAlreadyReceived(locked, sorted(received))
         items = list(SaleItem.objects.filter(sale=locked).order_by("position", "pk"))

@@ -106,6 +106,10 @@ def _create(gestor) -> tuple[SandboxStore, Integration]:
         discount="5.00",
     )
     sandbox.add_order(store, situacao="pedido_enviado", placed_at=after)
+    # Orders are paid in turn by Pix, boleto, card 1x, 3x and 6x and bank transfer: these three,
+    # with the three above, show every one of them on the review page.
+    for _turn in range(3):
+        sandbox.add_paid_order(store, placed_at=after, customer=PERSON)
     sandbox.add_order(store, situacao="aguardando_pagamento", placed_at=after)
     sandbox.add_order(store, situacao="pagamento_em_disputa", placed_at=after)
     return store, integration

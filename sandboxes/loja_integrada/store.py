@@ -97,6 +97,7 @@ def add_order(
             last = SandboxOrder.objects.filter(store=store).aggregate(last=Max("numero"))["last"]
             numero = (last or 100) + 1
         payload = _detail_payload(customer or DEFAULT_CUSTOMER, items or DEFAULT_ITEMS, freight, discount)
+        payload["pagamentos"] = [_payment(numero, payload["valor_total"])]
         return SandboxOrder.objects.create(
             store=store,
             numero=numero,
@@ -210,6 +211,30 @@ def render_summary(order: SandboxOrder) -> dict[str, Any]:
     summary = {key: detail.get(key) for key in keep}
     summary["cliente"] = customer.get("resource_uri") if isinstance(customer, dict) else customer
     return summary
+
+
+# The common ways a customer pays, taken in turn by order number, so the demo shows each of them.
+PAYMENTS = [
+    {"pagamento_tipo": "pix", "forma_pagamento": {"codigo": "pix", "nome": "Pix"}},
+    {"pagamento_tipo": "boleto", "forma_pagamento": {"codigo": "boleto", "nome": "Boleto Bancário"}},
+    {"pagamento_tipo": "creditCard", "bandeira": "Visa", "parcelas": 1},
+    {"pagamento_tipo": "creditCard", "bandeira": "Mastercard", "parcelas": 3},
+    {"pagamento_tipo": "creditCard", "bandeira": "Elo", "parcelas": 6},
+    {"pagamento_tipo": "", "forma_pagamento": {"codigo": "deposito", "nome": "Depósito bancário"}},
+]
+
+
+def _payment(numero: int, total: str) -> dict[str, Any]:
+    spec = dict(PAYMENTS[numero % len(PAYMENTS)])
+    count = spec.pop("parcelas", 1)
+    payment = {
+        "forma_pagamento": {"codigo": "pagsegurov2", "nome": "PagSeguro V2"},
+        **spec,
+        "parcelamento": {"numero_parcelas": count, "valor_parcela": f"{Decimal(total) / count:.2f}"},
+        "valor": total,
+        "valor_pago": total,
+    }
+    return payment
 
 
 def _detail_payload(customer: dict, items: list[dict], freight: str, discount: str) -> dict[str, Any]:

@@ -205,6 +205,22 @@ DEFAULT_ITEMS = [
 ]
 
 
+# The common ways a customer pays, taken in turn by order number, so the demo shows each of them.
+PAYMENTS = [
+    {"gateway": "mercadopago", "gateway_name": "Mercado Pago", "payment_details": {"method": "pix"}},
+    {"gateway": "pagseguro", "gateway_name": "PagSeguro", "payment_details": {"method": "boleto"}},
+    *(
+        {
+            "gateway": "pagarme",
+            "gateway_name": "Pagar.me",
+            "payment_details": {"method": "credit_card", "credit_card_company": brand, "installments": count},
+        }
+        for brand, count in [("visa", 1), ("mastercard", "3"), ("elo", 6)]
+    ),
+    {"gateway": "offline", "gateway_name": "Transferência bancária", "payment_details": {"method": "custom"}},
+]
+
+
 def create_order(
     store: SandboxStore,
     *,
@@ -262,7 +278,7 @@ def create_order(
         "total": f"{total:.2f}",
         "currency": "BRL",
         "language": "pt",
-        "gateway": "offline",
+        **PAYMENTS[number % len(PAYMENTS)],
         "created_at": _stamp(created_at),
         "updated_at": _stamp(created_at),
         "customer": {"id": 900000 + number, **customer},

@@ -155,6 +155,19 @@ def test_the_stores_payment_goes_in_the_notes_when_the_sale_has_it():
     assert "pago na loja: Pix (Pagar.me) em 1x" in nfe_draft(sale).xml
 
 
+def test_the_stores_own_words_are_written_in_the_nfe_charset():
+    """The stores' labels carry an em dash ("Boleto — Boleto Bancário"), which the NF-e's schema
+    refuses: the draft says it with a hyphen and validates."""
+    company_ready()
+    sale = confirmed_sale()
+    Sale.objects.filter(pk=sale.pk).update(
+        store_payment_method=Sale.PaymentMethod.BOLETO, store_payment_label="Boleto — Boleto Bancário"
+    )
+    draft = nfe_draft(Sale.objects.get(pk=sale.pk))
+    assert nfelib_errors(draft.xml) == []
+    assert "pago na loja: Boleto - Boleto Bancário" in draft.xml
+
+
 def test_a_free_sale_is_no_payment():
     company_ready()
     sale = confirmed_sale(discount="20.02")  # 2 × 10.01 − 20.02

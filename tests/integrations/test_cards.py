@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from integrations import charts, selectors
+from core import charts
+from integrations import selectors
 from integrations.models import ImportRun, Integration
 from sales.models import Sale
 from tests.integrations.factories import IntegrationFactory, sao_paulo

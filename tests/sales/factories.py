@@ -28,3 +28,15 @@ class PendingSaleFactory(factory.Factory):
         return create_sale(lines=lines, **kwargs)
 
     _build = _create
+
+
+def confirmed_sale(*, total=Decimal("100.00"), installments=1, user=None, **kwargs) -> Sale:
+    """A confirmed sale of `total` in `installments`: its receivables are open."""
+    from sales.services import confirm_sale
+
+    sale = PendingSaleFactory(
+        lines=[ItemLine(product=ProductFactory(), quantity=Decimal("1"), unit_price=total)],
+        installments=installments,
+        **kwargs,
+    )
+    return confirm_sale(sale, user or UserFactory())

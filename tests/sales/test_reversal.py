@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from catalog.models import StockMovement
@@ -15,6 +16,7 @@ from sales.services import (
     cancel_sale,
     confirm_sale,
     flag_for_attention,
+    register_receipt,
     reverse_sale,
 )
 from tests.catalog.factories import ProductFactory
@@ -91,9 +93,10 @@ def test_a_second_reversal_changes_nothing_and_says_so(confirmed_sale, financeir
 def test_a_received_installment_refuses_the_reversal_naming_it_and_changes_nothing(
     confirmed_sale, financeiro
 ):
-    Receivable.objects.filter(sale=confirmed_sale, number__in=[1, 3]).update(
-        status=Receivable.Status.RECEIVED
-    )
+    for receivable in Receivable.objects.filter(sale=confirmed_sale, number__in=[1, 3]):
+        register_receipt(
+            receivable, amount=receivable.amount, received_on=timezone.localdate(), user=financeiro
+        )
 
     with pytest.raises(ReceivablesAlreadyReceived) as refused:
         reverse_sale(confirmed_sale, user=financeiro, reason="Cliente devolveu")
@@ -108,6 +111,19 @@ def test_a_received_installment_refuses_the_reversal_naming_it_and_changes_nothi
     assert Receivable.objects.filter(sale=sale, status=Receivable.Status.OPEN).count() == 1
     assert _stock("Casaco infantil") == Decimal("3")
     assert not StockMovement.objects.filter(kind=StockMovement.Kind.SALE_REVERSAL_IN).exists()
+
+
+def test_a_partly_received_installment_refuses_the_reversal_too(confirmed_sale, financeiro):
+    """Money that came in for an installment still open is received money: cancelling the
+    installment would hide it."""
+    first = Receivable.objects.get(sale=confirmed_sale, number=1)
+    register_receipt(first, amount=Decimal("1.00"), received_on=timezone.localdate(), user=financeiro)
+
+    with pytest.raises(ReceivablesAlreadyReceived) as refused:
+        reverse_sale(confirmed_sale, user=financeiro, reason="Cliente devolveu")
+
+    assert refused.value.numbers == [1]
+    assert not Receivable.objects.filter(sale=confirmed_sale, status=Receivable.Status.CANCELLED).exists()
 
 
 def test_a_pending_sale_is_not_reversed_but_cancelled(financeiro):

@@ -5,8 +5,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog.services import record_in
 from sales.models import Receivable, Sale
@@ -107,7 +109,9 @@ def test_the_bulk_action_asks_why_then_reverses_each_and_says_what_it_refused(fi
 
 
 def test_a_received_installment_is_named_on_the_screen_and_nothing_changes(financeiro_client, confirmed):
-    Receivable.objects.filter(sale=confirmed, number=2).update(status=Receivable.Status.RECEIVED)
+    Receivable.objects.filter(sale=confirmed, number=2).update(
+        status=Receivable.Status.RECEIVED, settled_amount=F("amount"), received_on=timezone.localdate()
+    )
     response = financeiro_client.post(reverse_url(confirmed), {"reason": "Cliente devolveu"})
     assert messages_of(response) == [
         f"A venda {confirmed.number} não pode ser estornada: a parcela 2 já foi recebida. "

@@ -14,6 +14,13 @@
       .then((response) => response.ok ? response.text() : Promise.reject(response.status))
       .then((html) => { box.innerHTML = html; });
   }
+  // "Usar pagamento da loja": the store's method and installments into the form, then the preview.
+  const useStore = document.getElementById("use-store-payment");
+  if (useStore) useStore.addEventListener("click", () => {
+    form.elements["payment_method"].value = useStore.dataset.method;
+    form.elements["installments"].value = useStore.dataset.installments;
+    form.elements["installments"].dispatchEvent(new Event("change", {bubbles: true}));
+  });
   ["input", "change"].forEach((type) => form.addEventListener(type, (event) => {
     if (!event.target.name || event.target.type === "submit") return;
     clearTimeout(timer);
