@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cache
 
@@ -112,14 +112,15 @@ _waiting = threading.local()
 
 
 @contextmanager
-def stop_waiting_on(event: threading.Event):
+def stop_waiting_on(event: threading.Event, *, while_waiting=nullcontext):
     """While inside, this thread's waits (for a slot, out a 429) end with Stopped once `event` is set,
-    and no new request is let through: a fetching thread stops at its next request."""
-    _waiting.stop = event
+    and no new request is let through: a fetching thread stops at its next request.
+    `while_waiting()` is entered around each wait (a fetcher lends its database turn meanwhile)."""
+    _waiting.stop, _waiting.around = event, while_waiting
     try:
         yield
     finally:
-        _waiting.stop = None
+        _waiting.stop = _waiting.around = None
 
 
 def pause(seconds: float) -> None:
@@ -127,7 +128,10 @@ def pause(seconds: float) -> None:
     stop = getattr(_waiting, "stop", None)
     if stop is None:
         time.sleep(seconds)
-    elif stop.wait(seconds):
+        return
+    with _waiting.around():
+        stopped = stop.wait(seconds)
+    if stopped:
         raise Stopped
 
 

@@ -17,7 +17,7 @@ integration may still import, so switching it off stops the fetching too.
 The fetcher has its own database connection (the shared rate limiter's row, a source's reads of
 import records), closed when it ends. An in-memory SQLite database (the test suite) is a single
 connection shared by every thread, the sandboxes' live server included: there the two threads
-take turns (the same handover, without the overlap in time).
+take turns (the same handover), the fetcher lending its turn while it waits for the store's limit.
 """
 
 from __future__ import annotations
@@ -64,6 +64,17 @@ class _Turns:
     def __exit__(self, *exc_info):
         if self._lock is not None:
             self._lock.release()
+
+    @contextmanager
+    def lent(self):
+        """The fetcher's turn given up while it waits for the store (held again after)."""
+        if self._lock is not None:
+            self._lock.release()
+        try:
+            yield
+        finally:
+            if self._lock is not None:
+                self._lock.acquire()
 
 
 class PagesAhead:
@@ -134,7 +145,7 @@ class PagesAhead:
         for alias, connection in ((c.alias, c) for c in self._shared):
             connections[alias] = connection
         try:
-            with ratelimit.stop_waiting_on(self._stop):
+            with ratelimit.stop_waiting_on(self._stop, while_waiting=self._turns.lent):
                 self._walk()
         finally:
             if not self._shared:
