@@ -7,6 +7,8 @@ reads again from there and the import passes over what it already imported. What
 answer means for the integration (credentials refused → disconnected; suspended → paused, and not
 called again until the store says it is back; down or rate-limiting → try again on the next run)
 is decided here, once, for every provider. Who may import at all is Integration.may_import.
+The next page is fetched while this one is written (fetch_ahead), so a run takes about the time
+the store's rate limit allows, not that plus Ponte's writing.
 """
 
 from __future__ import annotations
