@@ -20,6 +20,10 @@ class AuditEntry(models.Model):
         SALE_CANCELLED = "sale_cancelled", _("Sale cancelled")
         SALE_ITEM_PRODUCT_CHANGED = "sale_item_product_changed", _("Item product changed")
         PRODUCT_REMOVED = "product_removed", _("Product removed")
+        CUSTOMER_ADDRESS_FROM_STORE = (
+            "customer_address_from_store",
+            _("Customer address updated from the store"),
+        )
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     # Null when the system acted (the store refused the credentials, a cancelled order).

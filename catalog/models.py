@@ -1,9 +1,12 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from solo.models import SingletonModel
+from stdnum import ean
 
 from customers.models import normalise_name
 
@@ -13,10 +16,37 @@ def normalise_description(value: str) -> str:
     return normalise_name(value)
 
 
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def normalise_gtin(value: str) -> str:
+    """The GTIN/EAN as stored: its digits, or "" when it is not a valid GTIN-8/12/13/14
+    (stores send "SEM GTIN", blanks or internal codes in the same field)."""
+    digits = _NOT_DIGIT.sub("", value or "")
+    if len(digits) in (8, 12, 13, 14) and ean.is_valid(digits):
+        return digits
+    return ""
+
+
 class Product(models.Model):
     class Origin(models.TextChoices):
         MANUAL = "manual", _("Entered by hand")
         IMPORT = "import", _("Created by a store import")
+
+    class GoodsOrigin(models.TextChoices):
+        # The NF-e's "origem da mercadoria" (orig), table A of the ICMS CST.
+        NATIONAL = "0", _("0 – National")
+        FOREIGN_DIRECT = "1", _("1 – Foreign, imported directly")
+        FOREIGN_DOMESTIC = "2", _("2 – Foreign, bought in Brazil")
+        # xgettext:no-python-format
+        NATIONAL_40 = "3", _("3 – National, over 40% imported content")
+        NATIONAL_PPB = "4", _("4 – National, basic production processes")
+        # xgettext:no-python-format
+        NATIONAL_UNDER_40 = "5", _("5 – National, up to 40% imported content")
+        FOREIGN_DIRECT_NO_SIMILAR = "6", _("6 – Foreign, imported directly, no national similar")
+        FOREIGN_DOMESTIC_NO_SIMILAR = "7", _("7 – Foreign, bought in Brazil, no national similar")
+        # xgettext:no-python-format
+        NATIONAL_OVER_70 = "8", _("8 – National, over 70% imported content")
 
     description = models.CharField(_("description"), max_length=255)
     description_key = models.CharField(max_length=255, editable=False, db_index=True)
@@ -28,6 +58,17 @@ class Product(models.Model):
         _("stock quantity"), max_digits=14, decimal_places=3, default=0, editable=False
     )
     active = models.BooleanField(_("active"), default=True)
+    ncm = models.CharField(
+        _("NCM"), max_length=8, blank=True, help_text=_("The 8 digits of the Mercosur classification.")
+    )
+    cest = models.CharField(
+        _("CEST"), max_length=7, blank=True, help_text=_("7 digits; only for goods under ICMS-ST.")
+    )
+    goods_origin = models.CharField(
+        _("goods origin"), max_length=1, choices=GoodsOrigin.choices, default=GoodsOrigin.NATIONAL
+    )
+    unit = models.CharField(_("commercial unit"), max_length=6, default="UN")
+    gtin = models.CharField(_("GTIN/EAN"), max_length=14, blank=True)
     origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.MANUAL)
     origin_integration = models.ForeignKey(
         "integrations.Integration",
@@ -47,6 +88,12 @@ class Product(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["sku"], condition=~Q(sku=""), name="product_unique_sku"),
             models.CheckConstraint(condition=Q(sale_price__gte=0), name="product_sale_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(ncm="") | Q(ncm__regex=r"^[0-9]{8}$"), name="product_ncm_is_8_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(cest="") | Q(cest__regex=r"^[0-9]{7}$"), name="product_cest_is_7_digits"
+            ),
         ]
 
     def __str__(self):
@@ -56,7 +103,29 @@ class Product(models.Model):
         self.description = " ".join((self.description or "").split())
         self.description_key = normalise_description(self.description)
         self.sku = (self.sku or "").strip()
+        self.ncm = _NOT_DIGIT.sub("", self.ncm or "")
+        self.cest = _NOT_DIGIT.sub("", self.cest or "")
+        self.unit = (self.unit or "").strip().upper() or "UN"
         super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        self.ncm = _NOT_DIGIT.sub("", self.ncm or "")
+        if self.ncm and len(self.ncm) != 8:
+            errors["ncm"] = ValidationError(_("The NCM has 8 digits (e.g. 6109.10.00)."))
+        self.cest = _NOT_DIGIT.sub("", self.cest or "")
+        if self.cest and len(self.cest) != 7:
+            errors["cest"] = ValidationError(_("The CEST has 7 digits (e.g. 28.038.00)."))
+        if self.gtin:
+            gtin = normalise_gtin(self.gtin)
+            if not gtin:
+                errors["gtin"] = ValidationError(
+                    _("%(value)s is not a valid GTIN/EAN (8, 12, 13 or 14 digits with its check digit)."),
+                    params={"value": self.gtin},
+                )
+            self.gtin = gtin or self.gtin
+        if errors:
+            raise ValidationError(errors)
 
 
 class StockMovement(models.Model):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("integrations/loja-integrada/", include("integrations.loja_integrada.urls")),
     path("integrations/nuvemshop/", include("integrations.nuvemshop.urls")),
     path("integrations/", include("integrations.urls")),
+    path("fiscal/", include("fiscal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

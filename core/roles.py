@@ -37,6 +37,8 @@ GESTOR_PERMISSIONS = [
     "catalog.view_stocksettings",
     "catalog.change_stocksettings",
     "catalog.add_stockmovement",
+    "fiscal.view_companyfiscalsettings",
+    "fiscal.change_companyfiscalsettings",
     "integrations.view_integration",
     "integrations.add_integration",
     "integrations.change_integration",

@@ -10,7 +10,16 @@ from .selectors import search_customers
 class CustomerForm(forms.ModelForm):
     class Meta:
         model = Customer
-        fields = ["name", "document", "email", "business_phone", "mobile_phone"]
+        fields = [
+            "name",
+            "document",
+            "email",
+            "business_phone",
+            "mobile_phone",
+            *Customer.ADDRESS_FIELDS,
+            "state_registration",
+            "ie_indicator",
+        ]
 
     def clean(self):
         """Same name and same CPF/CNPJ is the same customer (the matching rule): say so instead of failing."""
@@ -39,6 +48,25 @@ class CustomerAdmin(admin.ModelAdmin):
     # Counting every customer for "N total" is a scan of the table on each page.
     show_full_result_count = False
     readonly_fields = ["document_kind", "origin", "origin_integration", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "document", "email", "business_phone", "mobile_phone"]}),
+        (
+            _("Billing address"),
+            {
+                "fields": [
+                    ("street", "street_number"),
+                    ("address_complement", "district"),
+                    ("postal_code", "city", "state"),
+                    "city_code",
+                ]
+            },
+        ),
+        (_("Tax data"), {"fields": ["state_registration", "ie_indicator"]}),
+        (
+            _("Origin"),
+            {"fields": ["document_kind", "origin", "origin_integration", "created_at", "updated_at"]},
+        ),
+    ]
 
     @admin.display(description=_("CPF/CNPJ"), ordering="document")
     def formatted_document(self, customer):

@@ -4,6 +4,17 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from .addresses import (
+    EXEMPT,
+    STATE_CHOICES,
+    municipality_code,
+    municipality_of,
+    normalise_postal_code,
+    normalise_state,
+    normalise_state_registration,
+    validate_postal_code,
+    validate_state_registration,
+)
 from .documents import CNPJ, CPF, document_kind, format_document, normalise_document
 
 
@@ -12,7 +23,75 @@ def normalise_name(value: str) -> str:
     return " ".join((value or "").split()).casefold()
 
 
-class Customer(models.Model):
+class BrazilianAddress(models.Model):
+    """An address as an NF-e writes it; the lengths are the NF-e's own (xLgr, nro, xCpl, … 60)."""
+
+    street = models.CharField(_("street"), max_length=60, blank=True)
+    street_number = models.CharField(_("number"), max_length=60, blank=True)
+    address_complement = models.CharField(_("complement"), max_length=60, blank=True)
+    district = models.CharField(_("district"), max_length=60, blank=True)
+    postal_code = models.CharField(_("CEP"), max_length=8, blank=True)
+    city = models.CharField(_("city"), max_length=60, blank=True)
+    # Filled from the city and the UF against IBGE's list when left blank.
+    city_code = models.CharField(
+        _("IBGE municipality code"),
+        max_length=7,
+        blank=True,
+        help_text=_("Filled in from the city and the state when left blank."),
+    )
+    state = models.CharField(_("state (UF)"), max_length=2, choices=STATE_CHOICES, blank=True)
+    # When the store last gave this address; an older order's address does not overwrite it.
+    address_updated_at = models.DateTimeField(_("address updated at"), null=True, blank=True, editable=False)
+
+    ADDRESS_FIELDS = (
+        "street",
+        "street_number",
+        "address_complement",
+        "district",
+        "postal_code",
+        "city",
+        "city_code",
+        "state",
+    )
+
+    class Meta:
+        abstract = True
+
+    def normalise_address(self) -> None:
+        """Stored forms: CEP digits, UF abbreviation, the IBGE code looked up when missing."""
+        for name in ("street", "street_number", "address_complement", "district", "city"):
+            setattr(self, name, " ".join((getattr(self, name) or "").split())[:60])
+        self.postal_code = normalise_postal_code(self.postal_code)[:8]
+        self.state = normalise_state(self.state)
+        self.city_code = (self.city_code or "").strip()
+        if not self.city_code and self.city and self.state:
+            self.city_code = municipality_code(self.city, self.state)
+
+    def clean_address(self) -> dict[str, ValidationError]:
+        """The address's errors by field (CEP, and a city that is not in the UF's IBGE list)."""
+        self.normalise_address()
+        errors: dict[str, ValidationError] = {}
+        if self.postal_code:
+            try:
+                validate_postal_code(self.postal_code)
+            except ValidationError as error:
+                errors["postal_code"] = error
+        if self.city_code:
+            found = municipality_of(self.city_code)
+            if found is None or (self.state and found[1] != self.state):
+                errors["city_code"] = ValidationError(
+                    _("%(code)s is not the IBGE code of a municipality of %(state)s."),
+                    params={"code": self.city_code, "state": self.state or "—"},
+                )
+        elif self.city and self.state:
+            errors["city"] = ValidationError(
+                _("%(city)s is not a municipality of %(state)s in IBGE's list."),
+                params={"city": self.city, "state": self.state},
+            )
+        return errors
+
+
+class Customer(BrazilianAddress):
     class DocumentKind(models.TextChoices):
         NONE = "", _("None")
         CPF = CPF, "CPF"
@@ -21,6 +100,12 @@ class Customer(models.Model):
     class Origin(models.TextChoices):
         MANUAL = "manual", _("Entered by hand")
         IMPORT = "import", _("Created by a store import")
+
+    class IeIndicator(models.TextChoices):
+        # The NF-e's indIEDest: a company registered with the state, exempt, or not a taxpayer.
+        CONTRIBUTOR = "1", _("ICMS taxpayer (has an IE)")
+        EXEMPT = "2", _("Exempt from the IE")
+        NON_CONTRIBUTOR = "9", _("Not an ICMS taxpayer")
 
     name = models.CharField(_("name"), max_length=200)
     # Kept in step with `name` by save(); the matching rule compares this, and the index serves it.
@@ -32,6 +117,16 @@ class Customer(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     business_phone = models.CharField(_("business phone"), max_length=30, blank=True)
     mobile_phone = models.CharField(_("mobile phone"), max_length=30, blank=True)
+    state_registration = models.CharField(
+        _("state registration (IE)"), max_length=14, blank=True, help_text=_("Digits, or ISENTO.")
+    )
+    ie_indicator = models.CharField(
+        _("IE indicator"),
+        max_length=1,
+        choices=IeIndicator.choices,
+        default=IeIndicator.NON_CONTRIBUTOR,
+        blank=True,  # left empty on a form: not a taxpayer
+    )
     origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.MANUAL)
     origin_integration = models.ForeignKey(
         "integrations.Integration",
@@ -83,6 +178,9 @@ class Customer(models.Model):
             self.document_kind = ""
         elif not self.document_kind:
             self.document_kind = document_kind(self.document)
+        self.normalise_address()
+        self.state_registration = normalise_state_registration(self.state_registration)
+        self.ie_indicator = self.ie_indicator or self.IeIndicator.NON_CONTRIBUTOR
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -94,6 +192,19 @@ class Customer(models.Model):
                 raise ValidationError({"document": error}) from error
         else:
             self.document_kind = ""
+        errors = self.clean_address()
+        try:
+            self.state_registration = validate_state_registration(self.state_registration, self.state)
+        except ValidationError as error:
+            errors["state_registration"] = error
+        if self.ie_indicator == self.IeIndicator.CONTRIBUTOR and self.state_registration in ("", EXEMPT):
+            errors["ie_indicator"] = ValidationError(_("An ICMS taxpayer needs its state registration (IE)."))
+        if self.ie_indicator == self.IeIndicator.EXEMPT and self.state_registration not in ("", EXEMPT):
+            errors["ie_indicator"] = ValidationError(
+                _("A customer with a state registration (IE) is not exempt from it.")
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def formatted_document(self) -> str:

@@ -2,9 +2,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from audit.services import Action, audit_entry
+
+from .addresses import EXEMPT, normalise_state_registration, validate_state_registration
 from .documents import document_kind, normalise_document
 from .models import Customer, normalise_name
 
@@ -137,3 +142,69 @@ def fill_missing_contacts(customer: Customer, missing: dict[str, str]) -> None:
     for field, value in missing.items():
         setattr(customer, field, value)
     customer.save(update_fields=[*missing, "updated_at"])
+
+
+@dataclass(frozen=True)
+class StoreAddressFields:
+    """A store's billing address for a customer, in the customer's field names."""
+
+    street: str = ""
+    street_number: str = ""
+    address_complement: str = ""
+    district: str = ""
+    postal_code: str = ""
+    city: str = ""
+    state: str = ""
+    state_registration: str = ""
+
+
+def store_address_changes(customer: Customer, address: StoreAddressFields, as_of: datetime | None) -> dict:
+    """What a store's order changes in the customer's billing address and IE: {field: (old, new)}.
+
+    The store's address is taken when the customer has none, or when the order is at least as
+    recent as the address the customer has (an older order delivered late changes nothing). An
+    order without an address never erases one. A company's IE from the store is kept when it is
+    valid in the address's state; ISENTO makes it exempt; a person (CPF) keeps no IE.
+    """
+    if not (address.street or address.postal_code or address.city):
+        return {}
+    if customer.address_updated_at and as_of and as_of < customer.address_updated_at:
+        return {}
+    proposed = Customer(**{name: getattr(customer, name) for name in ("document", "document_kind")})
+    for name in Customer.ADDRESS_FIELDS:
+        setattr(proposed, name, getattr(address, name, ""))
+    proposed.normalise_address()
+    fields = [*Customer.ADDRESS_FIELDS]
+    if customer.document_kind == "cnpj" and address.state_registration:
+        registration = normalise_state_registration(address.state_registration)
+        try:
+            registration = validate_state_registration(registration, proposed.state)
+        except ValidationError:
+            registration = ""
+        if registration:
+            proposed.state_registration = registration
+            proposed.ie_indicator = (
+                Customer.IeIndicator.EXEMPT if registration == EXEMPT else Customer.IeIndicator.CONTRIBUTOR
+            )
+            fields += ["state_registration", "ie_indicator"]
+    return {
+        name: (getattr(customer, name), getattr(proposed, name))
+        for name in fields
+        if getattr(customer, name) != getattr(proposed, name)
+    }
+
+
+def apply_store_address(customer: Customer, address: StoreAddressFields, as_of: datetime | None):
+    """Give the customer the store's newer billing address (see store_address_changes). A customer
+    that already existed gets an audit entry (unsaved, returned for the caller to write with its
+    batch) naming each field that changed; a new one (no pk yet) just starts with it."""
+    changes = store_address_changes(customer, address, as_of)
+    if not changes:
+        return None
+    for name, (_old, new) in changes.items():
+        setattr(customer, name, new)
+    customer.address_updated_at = as_of
+    if customer.pk is None:
+        return None
+    customer.save(update_fields=[*changes, "address_updated_at", "updated_at"])
+    return audit_entry(actor=None, action=Action.CUSTOMER_ADDRESS_FROM_STORE, obj=customer, changes=changes)

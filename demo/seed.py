@@ -21,7 +21,9 @@ from django.urls import reverse
 from catalog.models import Product
 from catalog.services import find_or_create_product, record_in
 from core.roles import FINANCEIRO, GESTOR, apply_role_permissions
+from customers.models import Customer
 from customers.services import find_or_create_customer
+from fiscal.models import CompanyFiscalSettings
 from sales.models import Sale
 from sales.services import ItemLine, create_sale
 
@@ -42,6 +44,33 @@ CUSTOMERS = [
         "business_phone": "(21) 3333-4444",
     },
 ]
+
+# The demo customers' billing addresses (same order as CUSTOMERS): São Paulo, Rio, Belo Horizonte.
+ADDRESSES = [
+    {"street": "Rua das Flores", "street_number": "123", "address_complement": "Apto 32",
+     "district": "Freguesia do Ó", "postal_code": "02960030", "city": "São Paulo", "state": "SP"},
+    {"street": "Avenida Rio Branco", "street_number": "1", "district": "Centro",
+     "postal_code": "20090003", "city": "Rio de Janeiro", "state": "RJ"},
+    {"street": "Avenida Afonso Pena", "street_number": "1500", "district": "Centro",
+     "postal_code": "30130005", "city": "Belo Horizonte", "state": "MG"},
+]  # fmt: skip
+
+COMPANY = {
+    "legal_name": "Ponte Demonstração Comércio Ltda",
+    "trade_name": "Ponte Demo",
+    "cnpj": "11222333000181",
+    "state_registration": "110042490114",
+    "tax_regime": CompanyFiscalSettings.TaxRegime.SIMPLES_NACIONAL,
+    "street": "Rua Doutor Azevedo Sampaio",
+    "street_number": "50",
+    "district": "Centro",
+    "postal_code": "18010220",
+    "city": "Sorocaba",
+    "state": "SP",
+}
+
+# NCM of the demo products; the notebook has none, so one demo sale shows the NF-e checklist.
+NCMS = {"CAS-INF": "62019300", "CAM-BAS": "61091000", "CAN-CER": "69120000"}
 
 # description, SKU, price, stock
 PRODUCTS = [
@@ -79,7 +108,10 @@ def run(*, logins_file: Path | None = None) -> list[str]:
         logins = _ensure_users(logins_file)
         gestor = get_user_model().objects.get(username="gestor")
         customers = [find_or_create_customer(**data)[0] for data in CUSTOMERS]
+        for customer, address in zip(customers, ADDRESSES, strict=True):
+            _ensure_address(customer, address)
         products = [_ensure_product(*row, user=gestor) for row in PRODUCTS]
+        _ensure_company_fiscal_data()
         created_sales = _ensure_sales(customers, products, seller=gestor)
 
     lines = [
@@ -119,8 +151,26 @@ def _ensure_users(logins_file: Path) -> list[DemoLogin]:
     return logins
 
 
+def _ensure_address(customer: Customer, address: dict) -> None:
+    if not customer.street:
+        for name, value in address.items():
+            setattr(customer, name, value)
+        customer.save()
+
+
+def _ensure_company_fiscal_data() -> None:
+    company = CompanyFiscalSettings.get_solo()
+    if not company.legal_name:
+        for name, value in COMPANY.items():
+            setattr(company, name, value)
+        company.save()
+
+
 def _ensure_product(description, sku, price, stock, *, user) -> Product:
     product, _ = find_or_create_product(description=description, sku=sku, sale_price=price)
+    if sku in NCMS and not product.ncm:
+        product.ncm = NCMS[sku]
+        product.save(update_fields=["ncm", "updated_at"])
     if not product.stock_movements.exists():
         record_in(product=product, quantity=stock, user=user, note=DEMO_NOTE)
     return product

@@ -68,6 +68,9 @@ class Integration(models.Model):
     # A lease, not a lock held across HTTP calls: the import that set it owns the store until then.
     sync_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     webhooks_registered_at = models.DateTimeField(_("webhooks registered at"), null=True, blank=True)
+    # The events subscribed at the store, as last registered: an install that lacks one of the
+    # events Ponte now needs gets it on its next run (Nuvemshop).
+    subscribed_events = models.JSONField(_("webhook events"), default=list, blank=True, editable=False)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -160,6 +163,13 @@ class ImportRecord(models.Model):
         blank=True,
         related_name="import_record",
     )
+    # What the store last said about the money of the imported order, as applied to its sale
+    # (a StoreState; empty: as imported, paid), and the amount of a partial refund. A store change
+    # is applied once: the same state read or delivered again is no news.
+    store_state = models.CharField(_("store state applied"), max_length=20, blank=True)
+    store_refunded_amount = models.DecimalField(
+        _("refunded at the store"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("import record")
@@ -189,7 +199,7 @@ class ImportRecordCount(models.Model):
     """How many import records an integration has in one status, so its pages never count them.
 
     Kept by the database itself (triggers on the import records, created by the migration
-    0004_import_record_counts): every insert, status change and delete moves it in the same
+    0005_import_record_counts): every insert, status change and delete moves it in the same
     transaction, whatever wrote the record (a page's bulk insert, one order, the admin, a fixture).
     """
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 from .store_order import StoreOrder, StoreOrderError
@@ -17,7 +18,9 @@ from .store_order import StoreOrder, StoreOrderError
 
 @dataclass
 class FetchedOrder:
-    """One order as read from the store: mapped, or with the reason it could not be."""
+    """One order as read from the store: mapped, or with the reason it could not be; or, for an
+    order already imported, only what the store now says about its money (`store_state`, read
+    from a listing row without fetching the whole order)."""
 
     store_order_id: str
     number: str = ""
@@ -25,6 +28,9 @@ class FetchedOrder:
     order: StoreOrder | None = None
     error: StoreOrderError | None = None
     raw: Any = field(default=None, repr=False)
+    store_state: str = ""  # a StoreState; "" when the order could not be read
+    status_label: str = ""  # the store's own words for it
+    refunded_amount: Decimal | None = None
 
     @classmethod
     def mapped(cls, order: StoreOrder) -> FetchedOrder:
@@ -34,6 +40,22 @@ class FetchedOrder:
             updated_at=order.updated_at,
             order=order,
             raw=order.raw,
+            store_state=order.store_state,
+            status_label=order.status_label,
+            refunded_amount=order.refunded_amount,
+        )
+
+    @classmethod
+    def state_only(
+        cls, store_order_id: str, *, number: str, updated_at, store_state: str, status_label: str
+    ) -> FetchedOrder:
+        """An imported order whose new state the store's listing already says (no detail fetched)."""
+        return cls(
+            store_order_id=store_order_id,
+            number=number,
+            updated_at=updated_at,
+            store_state=store_state,
+            status_label=status_label,
         )
 
     @classmethod

@@ -28,6 +28,9 @@ class Provider:
     package: str  # the store package: its `source.order_source` and `mapper.map_order`
     connect_url_name: str  # the page where a manager connects (or, with ?integration=, reconnects)
     connect_help: str | Promise
+    # A function of the store package run before each import (its module.name), e.g. subscribing
+    # the webhooks an older install lacks; empty when the store needs nothing.
+    before_run: str = ""
 
     @property
     def label(self) -> str:
@@ -36,6 +39,12 @@ class Provider:
     def order_source(self, integration: Integration) -> OrderSource:
         """The store package's OrderSource for this integration."""
         return import_module(f"{self.package}.source").order_source(integration)
+
+    def prepare_run(self, integration: Integration) -> None:
+        """What the store package does before each import of this integration (see before_run)."""
+        if self.before_run:
+            module, function = self.before_run.rsplit(".", 1)
+            getattr(import_module(f"{self.package}.{module}"), function)(integration)
 
     def map_order(self, payload: Any) -> StoreOrder:
         """The order as the store sent it, mapped by the store's own mapper (StoreOrderError if not)."""
@@ -76,6 +85,7 @@ PROVIDERS: dict[str, Provider] = {
             package="integrations.nuvemshop",
             connect_url_name="nuvemshop:install",
             connect_help=gettext_lazy("Install the Ponte app in your Nuvemshop store."),
+            before_run="connect.subscribe_missing_webhooks",
         ),
     )
 }

@@ -14,10 +14,10 @@ from core.formatting import brl
 from core.widgets import PreloadedAutocompleteSelect
 from customers.models import Customer
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .admin_review import ReviewPagesMixin
 from .changelist import CappedCountPaginator, SaleChangeList
-from .filters import QueueStatusFilter
+from .filters import QueueStatusFilter, StoreChangeFilter
 from .forms import SaleAdminForm
 from .models import Receivable, Sale, SaleItem
 
@@ -86,7 +86,7 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
         "flags",
     ]
     list_display_links = ["sale_number"]
-    list_filter = [QueueStatusFilter, "integration", "sale_date", "seller"]
+    list_filter = [QueueStatusFilter, StoreChangeFilter, "integration", "sale_date", "seller"]
     # Not joined: SaleChangeList reads them for the page's rows.
     list_select_related = False
     # Shows the search box; get_search_results answers it with indexed lookups (selectors.search_sales).
@@ -223,9 +223,21 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
                     gettext("Another customer has the same CPF/CNPJ under another name."),
                 )
             )
-        return format_html_join(
+        flags.extend((flag.label, flag.hint) for flag in getattr(sale, "extension_flags", ()))
+        labels = format_html_join(
             " ", '<span class="ponte-flag" title="{}">{}</span>', ((hint, label) for label, hint in flags)
         )
+        if sale.store_changed_at is None:
+            return labels
+        # The store changed the order after the import: the sale's page says what, and is where
+        # the clerk decides (reverse it, adjust it).
+        changed = format_html(
+            '<a class="ponte-flag ponte-flag-store" href="{}" title="{}">{}</a>',
+            reverse("admin:sales_sale_change", args=[sale.pk]),
+            sale.attention_reason,
+            gettext("Changed at the store"),
+        )
+        return format_html("{} {}", changed, labels)
 
     @admin.display(description=_("total"), ordering="total_amount")
     def total(self, sale):
@@ -282,6 +294,19 @@ class SaleAdmin(AuditHistoryMixin, ReviewPagesMixin, admin.ModelAdmin):
                     except services.SaleNotPending as error:
                         raise PermissionDenied(str(error)) from error
         super().save_formset(request, form, formset, change)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for action in extensions.list_actions():
+            actions[action.__name__] = self.get_action(action)
+        return actions
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        sale = self.get_object(request, object_id)
+        panels = extensions.panels(request, sale) if sale is not None else []
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "extension_panels": panels}
+        )
 
     # --- bulk actions -----------------------------------------------------------------------------
     @admin.action(description=_("Confirm selected sales"), permissions=["confirm"])

@@ -15,7 +15,7 @@ from catalog import services as catalog_services
 from catalog.models import Product
 from customers.models import Customer
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .forms import ItemProductForm, SaleTermsForm
 from .models import BulkConfirmation, Sale, SaleItem
 
@@ -103,6 +103,7 @@ class ReviewPagesMixin:
             "form": form,
             "receivables": sale.receivables.order_by("number") if not sale.is_pending else [],
             "history": selectors.sale_history(sale),
+            "extension_panels": extensions.panels(request, sale),
             **self._replaced_product_context(request),
         }
         return TemplateResponse(request, "admin/sales/sale/review.html", context)

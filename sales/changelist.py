@@ -8,7 +8,7 @@ from django.db.models import prefetch_related_objects
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
-from . import selectors
+from . import extensions, selectors
 
 
 class CappedCountPaginator(Paginator):
@@ -43,6 +43,7 @@ class SaleChangeList(ChangeList):
         page = list(self.result_list)
         prefetch_related_objects(page, "customer", "integration")
         self.result_list = selectors.attach_review_flags(page)
+        extensions.attach_flags(self.result_list)
 
     @property
     def count_capped(self) -> bool:

@@ -97,6 +97,9 @@ class Sale(models.Model):
     )
     # Something a person must look at (store cancelled a confirmed sale, invalid document, …).
     attention_reason = models.TextField(_("needs attention"), blank=True)
+    # When the store last changed the order after the import in a way a person must look at
+    # (cancelled, refunded, charged back, paid again): the sales list's "Changed at the store".
+    store_changed_at = models.DateTimeField(_("changed at the store"), null=True, blank=True, editable=False)
 
     confirmed_by = _decided_by(_("confirmed by"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
@@ -128,6 +131,12 @@ class Sale(models.Model):
             models.Index(fields=["external_number"], name="sale_store_number_idx"),
             # The integrations page's chart: sales per day of the last 30 days, per integration.
             models.Index(fields=["integration", "created_at"], name="sale_integration_created_idx"),
+            # "Changed at the store": the few sales the store changed after the import.
+            models.Index(
+                fields=["store_changed_at"],
+                condition=Q(store_changed_at__isnull=False),
+                name="sale_store_changed_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "customers",
     "catalog",
     "sales",
+    "fiscal",
     "integrations",
     "integrations.loja_integrada",
     "integrations.nuvemshop",

@@ -13,7 +13,8 @@ orders are imported again one by one, so the failure again stays with its own or
 Provider-agnostic: it sees StoreOrder, never store JSON. Idempotent: the ImportRecord of an order
 is unique per integration and store order id, and so is a store order's sale; an order's record is
 row-locked while it is written, so the same order twice, or from two workers at once, makes one
-sale. An order already imported is not touched again.
+sale. An order already imported is never imported again: what the store now says about its money
+goes to store_changes, which applies it to the sale once.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 from ..models import ImportRecord, Integration
 from ..order_source import FetchedOrder
 from ..store_order import StoreOrder
-from . import rules
+from . import rules, store_changes
 from .binder import records_of
 from .read_set import PageLookups
 from .unit_of_work import Outcome, record_outcome, write_page
@@ -42,13 +43,19 @@ def import_orders(integration: Integration, fetched: Iterable[FetchedOrder]) -> 
     """
     fetched = list(fetched)
     records = records_of(integration, [f.store_order_id for f in fetched])
-    todo, seen = [], set()
+    todo, changed, seen = [], [], set()
     for f in fetched:
         record = records.get(f.store_order_id)
-        if f.store_order_id in seen or (record is not None and record.status == ImportRecord.Status.IMPORTED):
+        if f.store_order_id in seen:
             continue
         seen.add(f.store_order_id)
-        todo.append(f)
+        if record is not None and record.status == ImportRecord.Status.IMPORTED:
+            if store_changes.is_news(record, store_changes.StoreWord.of(f)):
+                changed.append((record, f))
+        elif f.order is not None or f.error is not None:
+            todo.append(f)
+    if changed:
+        store_changes.apply_store_changes(integration, changed)
     if not todo:
         return [None] * len(fetched)
     try:
@@ -66,7 +73,8 @@ def import_orders(integration: Integration, fetched: Iterable[FetchedOrder]) -> 
 
 
 def import_fetched(integration: Integration, fetched: FetchedOrder) -> ImportRecord | None:
-    """One fetched order (webhook, retry): mapped → the pipeline; unmappable → a failed record.
+    """One fetched order (webhook, retry): mapped → the pipeline; unmappable → a failed record;
+    already imported → what the store now says about it is applied to its sale (store_changes).
 
     Writing it is tried twice: a first failure is most often another worker having just written
     the same customer, product or order, which the second reading then finds.
@@ -76,7 +84,9 @@ def import_fetched(integration: Integration, fetched: FetchedOrder) -> ImportRec
             records = records_of(integration, [fetched.store_order_id])
             record = records.get(fetched.store_order_id)
             if record is not None and record.status == ImportRecord.Status.IMPORTED:
-                return record
+                return store_changes.apply_store_change(integration, record, fetched)
+            if fetched.order is None and fetched.error is None:
+                return record  # only the state of an order not imported: nothing to import from it
             return _import_page(integration, [fetched], records).get(fetched.store_order_id)
         except Exception as error:
             if attempt == 1:

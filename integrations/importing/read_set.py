@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from audit import services as audit_services
 from catalog import services as catalog_services
 from catalog.models import Product
 from customers import services as customer_services
@@ -37,6 +39,9 @@ class _OrderAdditions:
     )
     new_products: list[Product] = field(default_factory=list)
     contacts: list[tuple[Customer, dict[str, str]]] = field(default_factory=list)
+    addresses: list[tuple[Customer, customer_services.StoreAddressFields, datetime | None]] = field(
+        default_factory=list
+    )
 
 
 @dataclass
@@ -59,6 +64,10 @@ class PageLookups:
     new_products: list[Product] = field(default_factory=list)
     # Existing customers and the contact fields the page's orders gave them.
     contacts: dict[int, tuple[Customer, set[str]]] = field(default_factory=dict)
+    # Existing customers and the newest store address the page's orders gave them.
+    addresses: dict[int, tuple[Customer, customer_services.StoreAddressFields, datetime | None]] = field(
+        default_factory=dict
+    )
     order: _OrderAdditions = field(default_factory=_OrderAdditions)
     keys: dict[tuple[str, str, str], customer_services.CustomerKey] = field(default_factory=dict)
 
@@ -106,6 +115,10 @@ class PageLookups:
                 setattr(customer, name, value)
             if customer.pk is not None:
                 self.contacts.setdefault(customer.pk, (customer, set()))[1].update(missing)
+        for customer, address, as_of in added.addresses:
+            known = self.addresses.get(customer.pk)
+            if known is None or (as_of and known[2] and as_of >= known[2]):
+                self.addresses[customer.pk] = (customer, address, as_of)
 
     def linked_product(self, item: StoreOrderItem) -> Product | None:
         """The product this store item was matched to before, if any."""
@@ -144,9 +157,16 @@ class PageLookups:
             self.keys[(name, document, email)] = key
         return key
 
-    def customer(self, key: customer_services.CustomerKey, **contacts) -> Customer:
+    def customer(
+        self,
+        key: customer_services.CustomerKey,
+        *,
+        address: customer_services.StoreAddressFields | None = None,
+        as_of: datetime | None = None,
+        **contacts,
+    ) -> Customer:
         """The customer the customers' rule matches to `key` (same name and CPF/CNPJ), gaining
-        contacts it lacked; else a new customer."""
+        contacts it lacked and the store's newer address; else a new customer with that address."""
         customer = self.customers.get(key.match) or self.order.customers.get(key.match)
         if customer is None:
             customer = customer_services.new_customer(
@@ -156,8 +176,12 @@ class PageLookups:
                 origin=Customer.Origin.IMPORT,
                 origin_integration=self.integration,
             )
+            if address is not None:
+                customer_services.apply_store_address(customer, address, as_of)
             self.order.customers[key.match] = customer
             return customer
+        if address is not None and customer.pk is not None:
+            self.order.addresses.append((customer, address, as_of))
         missing = customer_services.missing_contacts(customer, **contacts)
         if missing:
             self.order.contacts.append((customer, missing))
@@ -174,6 +198,13 @@ class PageLookups:
         for customer, names in self.contacts.values():
             if id(customer) in customers:
                 customer.save(update_fields=[*sorted(names), "updated_at"])
+        # A reused customer takes the store's newer address; each change is audited.
+        audit_services.record_audits(
+            entry
+            for customer, address, as_of in sorted(self.addresses.values(), key=lambda row: row[0].pk)
+            if id(customer) in customers
+            and (entry := customer_services.apply_store_address(customer, address, as_of)) is not None
+        )
         new_products = sorted(
             (p for p in self.new_products if id(p) in products), key=lambda p: (p.sku, p.description_key)
         )

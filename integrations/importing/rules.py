@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from catalog import services as catalog_services
 from catalog.models import Product
 from core.templatetags.money import brl
+from customers import services as customer_services
 from customers.models import Customer
 from sales import services as sales_services
 from sales.models import Sale, to_cents
@@ -207,7 +208,25 @@ def _customer_for(order: StoreOrder, lookups: PageLookups) -> tuple[Customer, st
             "The store sent the document %(document)s, which is not a valid CPF or CNPJ; "
             "the customer was recorded without it."
         ) % {"document": data.document}
-    return lookups.customer(key, **contacts), attention
+    address = _address_fields(data)
+    return lookups.customer(key, address=address, as_of=order.placed_at, **contacts), attention
+
+
+def _address_fields(data) -> customer_services.StoreAddressFields | None:
+    """The store's billing address (and a company's IE) in the customer's terms."""
+    address = data.address
+    if address is None or address.is_empty:
+        return None
+    return customer_services.StoreAddressFields(
+        street=address.street,
+        street_number=address.number,
+        address_complement=address.complement,
+        district=address.district,
+        postal_code=address.postal_code,
+        city=address.city,
+        state=address.state,
+        state_registration=data.state_registration,
+    )
 
 
 def _product_for(item: StoreOrderItem, lookups: PageLookups) -> Product:

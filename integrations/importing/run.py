@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from .. import services
 from ..errors import AuthError, RateLimited, StoreError, Suspended, Unavailable
 from ..models import ImportRecord, ImportRun, Integration
-from ..providers import order_source
+from ..providers import order_source, provider_for
 from . import fetch_ahead, orders
 
 logger = logging.getLogger(__name__)
@@ -92,6 +92,7 @@ def sync_integration(
     run.save(update_fields=["status", "started_at"])
     deadline = time.monotonic() + (run_budget() if budget_seconds is None else budget_seconds)
     try:
+        provider_for(integration).prepare_run(integration)
         source = order_source(integration)
         since = integration.sync_cursor
         # While a page is written the next one is fetched (fetch_ahead): the cursor still moves

@@ -17,26 +17,58 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from integrations.store_order import StoreCustomer, StoreOrder, StoreOrderError, StoreOrderItem
+from integrations.store_order import (
+    StoreAddress,
+    StoreCustomer,
+    StoreOrder,
+    StoreOrderError,
+    StoreOrderItem,
+    StoreState,
+)
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
 # The situations in which a Loja Integrada sale is paid/concluded (only concluded sales are imported).
+# The store's own list has no `faturado`: a code outside the list is unknown, so not paid.
 CONCLUDED_CODES = frozenset(
     {
         "pedido_pago",
         "em_producao",
         "pedido_em_separacao",
-        "faturado",
         "pedido_enviado",
         "pronto_para_retirada",
         "pedido_entregue",
     }
 )
-# Situations that end the order without a sale (shown as "cancelled" in the import log).
-CANCELLED_CODES = frozenset({"pedido_cancelado", "pagamento_devolvido"})
+# Situations in which the money went back: not a sale to keep (shown as "cancelled" in the import
+# log; applied to a sale already imported). A chargeback is `aprovado: true` and final, yet the
+# money went back.
+GONE_BACK_CODES = {
+    "pedido_cancelado": StoreState.CANCELLED,
+    "pagamento_devolvido": StoreState.REFUNDED,
+    "pedido_chargeback": StoreState.CHARGED_BACK,
+}
+CANCELLED_CODES = frozenset(GONE_BACK_CODES)
 
 _TRAILING_ID = re.compile(r"/(\d+)/?(?:\?.*)?$")
+
+
+def store_state(code: str) -> StoreState:
+    """What a situation code says about the money; by the code only, never by `aprovado` (a
+    payment in dispute or in chargeback is `aprovado: true`). Unknown codes are not paid."""
+    if code in CONCLUDED_CODES:
+        return StoreState.PAID
+    return GONE_BACK_CODES.get(code, StoreState.AWAITING)
+
+
+def summary_state(summary: Any) -> tuple[StoreState, str] | None:
+    """(state, the situation's name) of a `pedido/search` row, which carries `situacao` whole;
+    None when the row does not say."""
+    situation = summary.get("situacao") if isinstance(summary, dict) else None
+    code = _text(situation.get("codigo")) if isinstance(situation, dict) else ""
+    if not code:
+        return None
+    return store_state(code), _text(situation.get("nome")) or code
 
 
 def parse_store_datetime(value: Any) -> datetime:
@@ -96,9 +128,10 @@ def map_order(data: Any) -> StoreOrder:
         updated_at=updated_at,
         is_paid=code in CONCLUDED_CODES,
         is_cancelled=code in CANCELLED_CODES,
+        store_state=store_state(code),
         status_label=_text(situation.get("nome")) or code,
         currency="BRL",  # Loja Integrada sells in reais only
-        customer=_customer(data.get("cliente"), fail),
+        customer=_customer(data.get("cliente"), fail, data.get("endereco_entrega"), placed_at),
         items=items,
         shipping_amount=_money(data.get("valor_envio"), fail, _("freight"), default=Decimal("0")),
         discount_amount=_money(data.get("valor_desconto"), fail, _("discount"), default=Decimal("0")),
@@ -131,7 +164,38 @@ def product_id(produto: Any) -> str:
     return ""
 
 
-def _customer(data: Any, fail) -> StoreCustomer:
+def map_address(cliente: Any, delivery: Any = None, *, as_of: datetime | None = None) -> StoreAddress | None:
+    """The customer's address: their main address (`cliente.enderecos`, `principal` first, as the
+    customer resource sends it), else the order's `endereco_entrega`. None when there is none."""
+    addresses = cliente.get("enderecos") if isinstance(cliente, dict) else None
+    candidates = [a for a in addresses or [] if isinstance(a, dict)]
+    candidates.sort(key=lambda address: not address.get("principal"))
+    if isinstance(delivery, dict):
+        candidates.append(delivery)
+    for address in candidates:
+        mapped = StoreAddress(
+            street=_text(address.get("endereco")),
+            number=_text(address.get("numero")),
+            complement=_text(address.get("complemento")),
+            district=_text(address.get("bairro")),
+            postal_code=_text(address.get("cep")),
+            city=_text(address.get("cidade")),
+            state=_text(address.get("estado")),
+            country=_text(address.get("pais")),
+            updated_at=as_of,
+        )
+        if not mapped.is_empty:
+            return mapped
+    return None
+
+
+def _state_registration(cliente: dict, delivery: Any) -> str:
+    """The IE of a company buyer: the customer's, else the delivery address's ("isento" kept)."""
+    delivery = delivery if isinstance(delivery, dict) else {}
+    return _text(cliente.get("ie")) or _text(delivery.get("ie"))
+
+
+def _customer(data: Any, fail, delivery: Any = None, placed_at: datetime | None = None) -> StoreCustomer:
     if not isinstance(data, dict):
         raise fail(_("the order has no customer data."))
     cnpj = _text(data.get("cnpj"))
@@ -146,6 +210,8 @@ def _customer(data: Any, fail) -> StoreCustomer:
         email=_text(data.get("email")),
         business_phone=_text(data.get("telefone_principal")) or _text(data.get("telefone_comercial")),
         mobile_phone=_text(data.get("telefone_celular")),
+        address=map_address(data, delivery, as_of=placed_at),
+        state_registration=_state_registration(data, delivery) if cnpj else "",
     )
 
 
@@ -171,6 +237,7 @@ def _item(line: Any, position: int, fail) -> StoreOrderItem:
         unit_price=unit_price,
         sku=_text(line.get("sku")),
         store_product_id=product_id(line.get("produto")),
+        gtin=_text(line.get("gtin")) or _text(line.get("ean")),
     )
 
 

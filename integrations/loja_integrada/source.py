@@ -8,9 +8,11 @@ change of its last order, so the sync moves the cursor only past orders that wer
 crash mid-page resumes from the previous page, and the pipeline passes over what it imported.
 
 Search rows are cheap (50 per request); details cost one request each out of the store's
-100/minute, so a candidate whose import record already matches its last change (imported, or
-skipped/failed with nothing new at the store) is not fetched again. Failed orders are retried by
-the sync through `fetch` on every run.
+100/minute, so a candidate whose import record already matches its last change (skipped/failed
+with nothing new at the store) is not fetched again. An order already imported is never fetched
+again either: the search row carries its `situacao` whole, which is all the pipeline needs to
+apply a later cancellation, refund or chargeback, so it is handed over as that state alone (the
+pipeline tells whether it is news). Failed orders are retried by the sync through `fetch`.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from integrations.order_source import FetchedOrder, OrderPage
 from integrations.store_order import StoreOrderError
 
 from .client import LojaIntegradaClient, NotFound
-from .mapper import map_order, summary_key
+from .mapper import map_order, summary_key, summary_state
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +46,7 @@ class LojaIntegradaSource:
         candidates, newest = self._candidates(start - OVERLAP)
         for first in range(0, len(candidates), DETAILS_PER_PAGE):
             chunk = candidates[first : first + DETAILS_PER_PAGE]
-            orders = [self._detail(number, updated) for number, updated in chunk]
+            orders = [state or self._detail(number, updated) for number, updated, state in chunk]
             yield OrderPage(orders=orders, cursor=chunk[-1][1])
         if newest is not None and (not candidates or newest > candidates[-1][1]):
             # Everything listed was processed or already up to date: the cursor may reach the
@@ -54,10 +56,14 @@ class LojaIntegradaSource:
     def fetch(self, store_order_id: str) -> FetchedOrder:
         return self._detail(store_order_id, None)
 
-    def _candidates(self, since: datetime) -> tuple[list[tuple[str, datetime]], datetime | None]:
-        """(numero, last change) of every order changed since, oldest change first, minus those
-        whose import record already reflects that change; and the newest change listed."""
+    def _candidates(
+        self, since: datetime
+    ) -> tuple[list[tuple[str, datetime, FetchedOrder | None]], datetime | None]:
+        """(numero, last change, the state alone for an imported order) of every order changed
+        since, oldest change first, minus those whose import record already reflects that change;
+        and the newest change listed."""
         latest: dict[str, datetime] = {}
+        rows: dict[str, dict] = {}
         for summary in self.client.iter_order_summaries(since):
             try:
                 number, updated = summary_key(summary)
@@ -68,6 +74,8 @@ class LojaIntegradaSource:
                     logger.warning("Loja Integrada search row without numero skipped")
                     continue
                 updated = since
+            if updated >= latest.get(number, updated):
+                rows[number] = summary
             latest[number] = max(updated, latest.get(number, updated))
         records = {}
         numbers = list(latest)
@@ -78,13 +86,15 @@ class LojaIntegradaSource:
                     integration=self.integration, store_order_id__in=numbers[first : first + 500]
                 ).values_list("store_order_id", "status", "store_updated_at")
             )
-        pending = [
-            (number, updated)
-            for number, updated in latest.items()
-            if not _up_to_date(records.get(number), updated)
-        ]
+        pending = []
+        for number, updated in latest.items():
+            status, seen_updated = records.get(number, (None, None))
+            if status == ImportRecord.Status.IMPORTED:
+                pending.append((number, updated, _state_only(number, updated, rows.get(number))))
+            elif status is None or seen_updated != updated:
+                pending.append((number, updated, None))
         newest = max(latest.values(), default=None)
-        return sorted(pending, key=lambda pair: (pair[1], _numeric(pair[0]))), newest
+        return sorted(pending, key=lambda row: (row[1], _numeric(row[0]))), newest
 
     def _detail(self, number: str, updated: datetime | None) -> FetchedOrder:
         try:
@@ -104,11 +114,13 @@ class LojaIntegradaSource:
             return FetchedOrder.unmappable(error, updated_at=updated)
 
 
-def _up_to_date(record: tuple[str, datetime | None] | None, updated: datetime) -> bool:
-    if record is None:
-        return False
-    status, seen_updated = record
-    return status == ImportRecord.Status.IMPORTED or seen_updated == updated
+def _state_only(number: str, updated: datetime, summary) -> FetchedOrder:
+    """An imported order as its search row says it now is: its state, no detail."""
+    said = summary_state(summary)
+    state, label = said if said is not None else ("", "")
+    return FetchedOrder.state_only(
+        number, number=number, updated_at=updated, store_state=state, status_label=label
+    )
 
 
 def _numeric(number: str) -> tuple[int, str]:

@@ -20,10 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from integrations import services
-from integrations.errors import AuthError, StoreError, Unavailable
+from integrations.errors import AuthError, StoreError, Suspended, Unavailable
 from integrations.models import Integration
 
-from .client import NuvemshopClient, TokenError, exchange_code
+from .client import NuvemshopClient, TokenError, client_for, exchange_code
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ WEBHOOK_EVENTS = (
     "order/paid",
     "order/updated",
     "order/cancelled",
+    "order/voided",
     "app/uninstalled",
     "app/suspended",
     "app/resumed",
@@ -94,6 +95,27 @@ def register_webhooks(api: NuvemshopClient, url: str) -> None:
             api.create_webhook(event, url)
 
 
+def subscribe_missing_webhooks(integration: Integration) -> bool:
+    """Before each run: a store installed when Ponte needed fewer events gets the missing ones (the
+    store's list read, what is missing created); nothing is asked of the store once it has them.
+    Credentials refused or a suspended store are the run's verdict; any other refusal is logged
+    and tried again on the next run, without holding up the import. True when subscribed now."""
+    if set(WEBHOOK_EVENTS) <= set(integration.subscribed_events or []):
+        return False
+    try:
+        register_webhooks(client_for(integration), webhook_url())
+    except (AuthError, Suspended):
+        raise
+    except StoreError as error:
+        logger.warning("nuvemshop store %s: webhooks not subscribed: %s", integration.store_id, error)
+        return False
+    Integration.objects.filter(pk=integration.pk).update(
+        subscribed_events=list(WEBHOOK_EVENTS), webhooks_registered_at=timezone.now()
+    )
+    integration.subscribed_events = list(WEBHOOK_EVENTS)
+    return True
+
+
 def _store_name(api: NuvemshopClient, store_id: str) -> str:
     name = (api.store() or {}).get("name")
     if isinstance(name, dict):
@@ -143,7 +165,7 @@ def finish_install(*, params, session, user) -> Installed:
         store_id=grant.store_id,
         scope=grant.scope,
     )
-    changes = {"webhooks_registered_at": timezone.now()}
+    changes = {"webhooks_registered_at": timezone.now(), "subscribed_events": list(WEBHOOK_EVENTS)}
     if created:
         # Nuvemshop dates are whole seconds: an order placed in the activation's own second is
         # on or after it, and must not be turned away for the activation's microseconds.

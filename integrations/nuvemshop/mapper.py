@@ -16,10 +16,39 @@ from typing import Any
 from dateutil.parser import isoparse
 from django.utils.translation import gettext as _
 
-from integrations.store_order import StoreCustomer, StoreOrder, StoreOrderError, StoreOrderItem
+from integrations.store_order import (
+    MONEY_GONE_BACK,
+    StoreAddress,
+    StoreCustomer,
+    StoreOrder,
+    StoreOrderError,
+    StoreOrderItem,
+    StoreState,
+)
 
 PAID = "paid"
 CANCELLED = "cancelled"
+# payment_status values saying the money went back, in part or whole (partially_refunded: 2025-03).
+# The documented list has no chargeback status; "charged_back" is read should the store send it.
+PAYMENT_GONE_BACK = {
+    "refunded": StoreState.REFUNDED,
+    "voided": StoreState.VOIDED,
+    "charged_back": StoreState.CHARGED_BACK,
+}
+PARTIALLY_REFUNDED = "partially_refunded"
+
+
+def store_state(payment_status: str, status: str) -> StoreState:
+    """What the order's payment_status and status say about the money. A refund or void is named
+    by payment_status; an order cancelled otherwise (`status: cancelled`) is cancelled even if it
+    was paid; any other status (pending, authorized, abandoned, unknown) is not paid."""
+    if payment_status in PAYMENT_GONE_BACK:
+        return PAYMENT_GONE_BACK[payment_status]
+    if status == CANCELLED:
+        return StoreState.CANCELLED
+    if payment_status == PARTIALLY_REFUNDED:
+        return StoreState.PARTIALLY_REFUNDED
+    return StoreState.PAID if payment_status == PAID else StoreState.AWAITING
 
 
 def map_order(data: dict[str, Any]) -> StoreOrder:
@@ -58,12 +87,13 @@ def _map_order(data: dict[str, Any], order_id: str, number: str, fail) -> StoreO
         raise fail(_("The order has a value that is not a number: %(error)s") % {"error": error}) from error
     if not items:
         raise fail(_("The order has no products."))
+    state = store_state(payment_status, status)
     return StoreOrder(
         store_order_id=order_id,
         number=number,
         placed_at=placed_at,
         updated_at=_datetime(data.get("updated_at")),
-        is_paid=payment_status == PAID,
+        is_paid=state == StoreState.PAID,
         status_label=f"payment_status={payment_status or '—'}, status={status or '—'}",
         currency=str(data.get("currency") or ""),
         customer=map_customer(data),
@@ -72,7 +102,9 @@ def _map_order(data: dict[str, Any], order_id: str, number: str, fail) -> StoreO
         discount_amount=discount,
         total_amount=total,
         paid_at=_datetime(data.get("paid_at")),
-        is_cancelled=status == CANCELLED or payment_status in ("voided", "refunded"),
+        is_cancelled=state in MONEY_GONE_BACK,
+        store_state=state,
+        refunded_amount=_refunded_amount(data) if state == StoreState.PARTIALLY_REFUNDED else None,
         raw=data,
     )
 
@@ -96,7 +128,68 @@ def map_customer(data: dict[str, Any]) -> StoreCustomer:
         [customer.get("phone"), data.get("contact_phone"), data.get("billing_phone")]
     )
     return StoreCustomer(
-        name=name, document=document, email=email, business_phone=business, mobile_phone=mobile
+        name=name,
+        document=document,
+        email=email,
+        business_phone=business,
+        mobile_phone=mobile,
+        address=map_address(data),
+        state_registration=_first(
+            data.get("billing_state_registration"), customer.get("billing_state_registration")
+        ),
+    )
+
+
+def map_address(data: dict[str, Any]) -> StoreAddress | None:
+    """The billing address: the order's `billing_*` fields (v1 and 2025-03, where
+    `billing_address` may also come as an object), else its `shipping_address`, else the
+    customer's own billing fields or default address. None when the order carries none.
+
+    The address is as recent as the order (or its own `updated_at` when it has one)."""
+    customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
+    placed_at = _datetime(data.get("created_at"))
+    for candidate in (
+        _billing_address(data),
+        _address_object(data.get("shipping_address")),
+        _billing_address(customer),
+        _address_object(customer.get("default_address")),
+    ):
+        if candidate is not None and not candidate.is_empty:
+            if candidate.updated_at is None or (placed_at and candidate.updated_at < placed_at):
+                candidate = StoreAddress(**{**candidate.__dict__, "updated_at": placed_at})
+            return candidate
+    return None
+
+
+def _billing_address(data: dict[str, Any]) -> StoreAddress | None:
+    street = data.get("billing_address")
+    if isinstance(street, dict):  # 2025-03 may send the billing address as one object
+        return _address_object(street)
+    return StoreAddress(
+        street=_first(street),
+        number=_first(data.get("billing_number")),
+        complement=_first(data.get("billing_floor")),
+        district=_first(data.get("billing_locality")),
+        postal_code=_first(data.get("billing_zipcode")),
+        city=_first(data.get("billing_city")),
+        state=_first(data.get("billing_province")),
+        country=_first(data.get("billing_country")),
+    )
+
+
+def _address_object(address: Any) -> StoreAddress | None:
+    if not isinstance(address, dict):
+        return None
+    return StoreAddress(
+        street=_first(address.get("address"), address.get("street")),
+        number=_first(address.get("number")),
+        complement=_first(address.get("floor"), address.get("complement")),
+        district=_first(address.get("locality"), address.get("neighborhood")),
+        postal_code=_first(address.get("zipcode"), address.get("zip_code")),
+        city=_first(address.get("city")),
+        state=_first(address.get("province"), address.get("state")),
+        country=_first(address.get("country")),
+        updated_at=_datetime(address.get("updated_at")),
     )
 
 
@@ -163,7 +256,17 @@ def _item(line: dict[str, Any]) -> StoreOrderItem:
         sku=str(line.get("sku") or "").strip(),
         store_product_id=str(line.get("product_id") or ""),
         store_variant_id=str(line.get("variant_id") or ""),
+        gtin=_first(line.get("barcode")),
     )
+
+
+def _refunded_amount(data: dict[str, Any]) -> Decimal | None:
+    """How much of a partially refunded order went back, when the order says (`refunded_amount`;
+    the documented examples show no refund total, so None means "not stated by the store")."""
+    try:
+        return _decimal(data.get("refunded_amount"), default=None)
+    except ValueError:
+        return None
 
 
 def _freight(data: dict[str, Any]) -> Decimal:

@@ -1,4 +1,9 @@
-"""Nuvemshop as an OrderSource: paid orders by `updated_at` windows, and one order by id.
+"""Nuvemshop as an OrderSource: orders changed by `updated_at` windows, and one order by id.
+
+Every payment status is listed, so that a refund, void or cancellation of an order already
+imported is read by the next run even when its webhook was lost. What is handed over: paid orders
+(to import) and orders Ponte already has a record of (their change is applied); an unpaid order
+Ponte never saw is passed over without mapping it or writing anything.
 
 A query returns at most 10,000 rows, so the time since the cursor is walked in windows: a window
 whose `x-total-count` is over the cap is halved until each half fits. Within a window the pages
@@ -17,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from integrations.models import ImportRecord
 from integrations.order_source import FetchedOrder, OrderPage
 from integrations.store_order import StoreOrderError
 
@@ -72,7 +78,6 @@ class NuvemshopOrderSource:
 
     def _window(self, start: datetime, end: datetime) -> Iterator[OrderPage]:
         params = {
-            "payment_status": PAID,
             "updated_at_min": _iso(start),
             "updated_at_max": _iso(end, round_up=True),
             "per_page": PER_PAGE,
@@ -88,7 +93,7 @@ class NuvemshopOrderSource:
                 return
             shifted = False
             while True:
-                orders = [to_fetched(row) for row in answer.data or []]
+                orders = [to_fetched(row) for row in self._worth_handing_over(answer.data or [])]
                 # The count moving between pages means the listing changed under the offsets
                 # (an order refunded or updated out of the window, one committed late): a row
                 # may have slid back over a page boundary unread.
@@ -103,6 +108,25 @@ class NuvemshopOrderSource:
             # Read the window again; what was imported on the first read is passed over.
             yield OrderPage(orders=orders, cursor=None)
         # Still changing after every read: the cursor stays, the next run reads the window again.
+
+    def _worth_handing_over(self, rows: list) -> list:
+        """The page's paid orders, and the others Ponte has a record of (one query, only when the
+        page has unpaid rows): an unpaid order never seen costs neither a mapping nor a write."""
+        unpaid = [
+            str(row.get("id")) for row in rows if isinstance(row, dict) and row.get("payment_status") != PAID
+        ]
+        if not unpaid:
+            return rows
+        known = set(
+            ImportRecord.objects.filter(integration=self.integration, store_order_id__in=unpaid).values_list(
+                "store_order_id", flat=True
+            )
+        )
+        return [
+            row
+            for row in rows
+            if not isinstance(row, dict) or row.get("payment_status") == PAID or str(row.get("id")) in known
+        ]
 
 
 def order_source(integration) -> NuvemshopOrderSource:

@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from integrations import cancellations, services
+from integrations import services
 from integrations.errors import StoreError
 from integrations.importing import import_single_order
 from integrations.models import Integration, WebhookEvent
@@ -36,12 +36,16 @@ SIGNATURE_HEADER = "X-Linkedstore-Hmac-Sha256"
 # The bodies are thin ({store_id, event, id}, LGPD ones a little more): anything this big is not
 # from the store, and is refused before it is read or hashed.
 MAX_BODY_BYTES = 64 * 1024
-ORDER_IMPORT_EVENTS = frozenset({"order/created", "order/paid", "order/updated"})
-ORDER_CANCEL_EVENTS = frozenset({"order/cancelled", "order/voided"})
+# Every order event means "fetch this order again": a new paid order is imported, and what the store
+# now says about an imported one (cancelled, refunded, voided…) is applied to its sale, as a poll
+# would (integrations.importing.store_changes).
+ORDER_IMPORT_EVENTS = frozenset(
+    {"order/created", "order/paid", "order/updated", "order/cancelled", "order/voided"}
+)
 APP_EVENTS = frozenset({"app/uninstalled", "app/suspended", "app/resumed"})
 # A pending event older than this is taken as lost by the queue when the store delivers it again.
 STALE_PENDING = timedelta(minutes=5)
-KNOWN_EVENTS = ORDER_IMPORT_EVENTS | ORDER_CANCEL_EVENTS | APP_EVENTS | privacy.EVENTS
+KNOWN_EVENTS = ORDER_IMPORT_EVENTS | APP_EVENTS | privacy.EVENTS
 
 
 def signature_is_valid(body: bytes, signature: str | None) -> bool:
@@ -128,13 +132,6 @@ def _dispatch(integration: Integration, event: WebhookEvent) -> str:
     )
     if name in ORDER_IMPORT_EVENTS:
         record = import_single_order(integration, event.resource_id)
-        return WebhookEvent.Status.PROCESSED if record is not None else WebhookEvent.Status.IGNORED
-    if name in ORDER_CANCEL_EVENTS:
-        record = cancellations.cancel_store_order(
-            integration,
-            event.resource_id,
-            reason=_("Order cancelled at Nuvemshop on %(when)s.") % {"when": when},
-        )
         return WebhookEvent.Status.PROCESSED if record is not None else WebhookEvent.Status.IGNORED
     if name == "app/uninstalled":
         services.disconnect_integration(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import Action, diff, record_audit
@@ -120,4 +121,18 @@ def flag_for_attention(sale: Sale, *, note: str) -> Sale:
         locked = Sale.objects.select_for_update().get(pk=sale.pk)
         locked.attention_reason = f"{locked.attention_reason}\n{note}".strip()
         locked.save(update_fields=["attention_reason", "updated_at"])
+    return locked
+
+
+def flag_store_change(sale: Sale, *, note: str, at=None) -> Sale:
+    """The store changed the order after the import in a way a person must decide on (cancelled
+    or refunded after the confirmation, a partial refund, paid again): the sale is flagged with the
+    note and shows under "Changed at the store"; its books are not touched. Audited as done by the
+    store (no user), with the note naming it."""
+    with transaction.atomic():
+        locked = Sale.objects.select_for_update().get(pk=sale.pk)
+        locked.attention_reason = f"{locked.attention_reason}\n{note}".strip()
+        locked.store_changed_at = at or timezone.now()
+        locked.save(update_fields=["attention_reason", "store_changed_at", "updated_at"])
+        record_audit(actor=None, action=Action.SALE_CHANGED, obj=locked, note=note)
     return locked

@@ -21,6 +21,12 @@ from integrations.loja_integrada.mapper import SAO_PAULO
 from .models import SandboxOrder, SandboxStore
 
 PAID = "pedido_pago"
+# The merchant's later word on an order (the store has no partial refund nor void situation, and
+# no webhooks: Ponte reads every change on its next run).
+CANCELLED = "pedido_cancelado"
+REFUNDED = "pagamento_devolvido"
+CHARGED_BACK = "pedido_chargeback"
+IN_DISPUTE = "pagamento_em_disputa"
 
 DEFAULT_CUSTOMER = {
     "nome": "Fulano de Tal",
@@ -38,7 +44,7 @@ DEFAULT_ITEMS = [
 
 @cache
 def situations() -> dict[str, dict]:
-    """The store's situation list (the documented `situacao` example plus `faturado`)."""
+    """The store's situation list, as documented (its `situacao` example)."""
     rows = json.loads((Path(__file__).parent / "data" / "situacoes.json").read_text(encoding="utf-8"))
     return {row["codigo"]: row for row in rows}
 
@@ -105,6 +111,18 @@ def set_situation(order: SandboxOrder, code: str, *, at: datetime | None = None)
     order.data_modificacao = at or timezone.now()
     order.save(update_fields=["situacao_codigo", "data_modificacao"])
     return order
+
+
+def cancel_order(order: SandboxOrder, **kwargs) -> SandboxOrder:
+    return set_situation(order, CANCELLED, **kwargs)
+
+
+def refund_order(order: SandboxOrder, **kwargs) -> SandboxOrder:
+    return set_situation(order, REFUNDED, **kwargs)
+
+
+def charge_back(order: SandboxOrder, **kwargs) -> SandboxOrder:
+    return set_situation(order, CHARGED_BACK, **kwargs)
 
 
 def set_faults(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("stores/", views.create_store, name="create_store"),
     path("stores/<int:pk>/orders/", views.add_order, name="add_order"),
+    path("orders/<int:pk>/situation/", views.change_situation, name="change_situation"),
     # The API, under the same paths as https://api.awsli.com.br/v1/.
     path("v1/pedido/search/", api.order_search, name="order_search"),
     path("v1/pedido/search", api.order_search),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from core.views import admin_page_context
 
 from . import store as sandbox
-from .models import SandboxStore
+from .models import SandboxOrder, SandboxStore
 
 
 @staff_member_required
@@ -41,5 +41,21 @@ def add_order(request, pk: int):
     order = sandbox.add_order(target, situacao=code)
     messages.success(
         request, _("Order %(number)s added to “%(store)s”.") % {"number": order.numero, "store": target.name}
+    )
+    return redirect("loja_integrada_sandbox:index")
+
+
+@staff_member_required
+@require_POST
+def change_situation(request, pk: int):
+    """The merchant moves an order to another situation (cancelled, refunded, chargeback, paid
+    again…); the store sends no webhook: Ponte reads it on its next run."""
+    order = get_object_or_404(SandboxOrder, pk=pk)
+    code = request.POST.get("situacao") or sandbox.PAID
+    sandbox.set_situation(order, code)
+    messages.success(
+        request,
+        _("Order %(number)s is now “%(situation)s”.")
+        % {"number": order.numero, "situation": sandbox.situation(code)["nome"]},
     )
     return redirect("loja_integrada_sandbox:index")

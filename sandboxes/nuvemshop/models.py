@@ -39,6 +39,8 @@ class SandboxStore(models.Model):
     # Calls answered normally before the forced answers start (credentials revoked mid-run).
     forced_after = models.PositiveIntegerField(default=0)
     page_change = models.CharField(max_length=20, choices=PageChange.choices, blank=True)
+    # The app suspended in this store (app/suspended): the API answers 402 until app/resumed.
+    suspended = models.BooleanField(default=False)
     requests_served = models.PositiveIntegerField(default=0)
     requests_rejected = models.PositiveIntegerField(default=0)
     next_order_number = models.PositiveIntegerField(default=100)

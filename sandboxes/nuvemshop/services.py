@@ -274,15 +274,57 @@ def _set_paid(order: SandboxOrder, *, at=None) -> None:
     _touch(order, at=at, payment_status="paid", paid_at=_stamp(at or timezone.now()))
 
 
-def mark_paid(order: SandboxOrder) -> list[tuple[str, int | None]]:
-    """The merchant received the payment: the order is paid and Ponte hears order/paid."""
+def _notify(order: SandboxOrder, event: str, notify: bool) -> list[tuple[str, int | None]]:
+    """Send the order's webhook; `notify=False` plays a delivery the store gave up on (lost)."""
+    return send_webhook(order.store, event, order.order_id) if notify else []
+
+
+def mark_paid(order: SandboxOrder, *, notify: bool = True) -> list[tuple[str, int | None]]:
+    """The merchant received the payment (again, after a refund or a chargeback won): the order is
+    paid and Ponte hears order/paid."""
     _set_paid(order)
-    return send_webhook(order.store, "order/paid", order.order_id)
+    return _notify(order, "order/paid", notify)
 
 
-def cancel_order(order: SandboxOrder) -> list[tuple[str, int | None]]:
+def cancel_order(order: SandboxOrder, *, notify: bool = True) -> list[tuple[str, int | None]]:
     _touch(order, status="cancelled", cancelled_at=_stamp(timezone.now()), cancel_reason="customer")
-    return send_webhook(order.store, "order/cancelled", order.order_id)
+    return _notify(order, "order/cancelled", notify)
+
+
+def refund_order(
+    order: SandboxOrder, *, amount: Decimal | str | None = None, notify: bool = True
+) -> list[tuple[str, int | None]]:
+    """The merchant gave the money back: all of it (payment_status refunded) or `amount` of it
+    (partially_refunded, the amount in `refunded_amount`). The store says so with order/updated."""
+    if amount is None or Decimal(str(amount)) >= Decimal(order.data["total"]):
+        _touch(order, payment_status="refunded", refunded_amount=order.data["total"])
+    else:
+        _touch(order, payment_status="partially_refunded", refunded_amount=f"{Decimal(str(amount)):.2f}")
+    return _notify(order, "order/updated", notify)
+
+
+def void_order(order: SandboxOrder, *, notify: bool = True) -> list[tuple[str, int | None]]:
+    """The payment authorised is voided (and the order cancelled): order/voided."""
+    _touch(order, payment_status="voided", status="cancelled", cancelled_at=_stamp(timezone.now()))
+    return _notify(order, "order/voided", notify)
+
+
+def charge_back(order: SandboxOrder, *, notify: bool = True) -> list[tuple[str, int | None]]:
+    """The buyer's card issuer took the money back (payment_status charged_back): order/updated."""
+    _touch(order, payment_status="charged_back")
+    return _notify(order, "order/updated", notify)
+
+
+def suspend_app(store: SandboxStore) -> list[tuple[str, int | None]]:
+    """Nuvemshop suspends the app in this store: its API answers 402 until resumed; app/suspended."""
+    SandboxStore.objects.filter(pk=store.pk).update(suspended=True)
+    return send_webhook(store, "app/suspended", store.store_id)
+
+
+def resume_app(store: SandboxStore) -> list[tuple[str, int | None]]:
+    """The app is back in this store: its API answers again; app/resumed."""
+    SandboxStore.objects.filter(pk=store.pk).update(suspended=False)
+    return send_webhook(store, "app/resumed", store.store_id)
 
 
 def privacy_request(order: SandboxOrder, event: str) -> list[tuple[str, int | None]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -64,14 +65,25 @@ def home(request):
     )
 
 
+# The merchant's changes to an order; each sends its webhook unless "lost delivery" is ticked.
+ORDER_CHANGES = {
+    "pay": services.mark_paid,
+    "cancel": services.cancel_order,
+    "refund": services.refund_order,
+    "void": services.void_order,
+    "charge_back": services.charge_back,
+}
+
+
 def _act(data) -> None:
     action = data.get("action")
-    if action in ("pay", "cancel", "customers/redact", "customers/data_request"):
+    if action in (*ORDER_CHANGES, "partial_refund", "customers/redact", "customers/data_request"):
         order = get_object_or_404(SandboxOrder, pk=data.get("order"))
-        if action == "pay":
-            services.mark_paid(order)
-        elif action == "cancel":
-            services.cancel_order(order)
+        notify = not data.get("lost")
+        if action in ORDER_CHANGES:
+            ORDER_CHANGES[action](order, notify=notify)
+        elif action == "partial_refund":
+            services.refund_order(order, amount=_amount(data.get("amount"), order), notify=notify)
         else:
             services.privacy_request(order, action)
         return
@@ -84,9 +96,21 @@ def _act(data) -> None:
     elif action == "uninstall":
         services.uninstall(store)
     elif action == "suspend":
-        services.send_webhook(store, "app/suspended", store.store_id)
+        services.suspend_app(store)
     elif action == "resume":
-        services.send_webhook(store, "app/resumed", store.store_id)
+        services.resume_app(store)
+
+
+def _amount(value, order: SandboxOrder) -> Decimal:
+    """The partial refund typed on the panel (1.234,56 or 1234.56); half the total if unreadable."""
+    text = str(value or "").strip()
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        amount = Decimal("0")
+    return amount if amount > 0 else (Decimal(order.data["total"]) / 2).quantize(Decimal("0.01"))
 
 
 # --- OAuth token endpoint --------------------------------------------------------------------------
@@ -129,6 +153,8 @@ def api(request, store_id: int, resource: str):
     }
     if not slot.allowed:
         response = _error(429, "Too Many Requests", "Rate limit exceeded")
+    elif store.suspended:
+        response = _error(402, "Payment Required", "The app is suspended in this store")
     elif (forced := services.take_forced_status(store)) is not None:
         response = _forced(forced)
     else:

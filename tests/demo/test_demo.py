@@ -92,3 +92,24 @@ def test_only_the_seed_module_itself_missing_is_skipped(logins_file, monkeypatch
     monkeypatch.setattr(demo, "SANDBOX_SEEDS", ["ponte_missing_package.demo"])
     with pytest.raises(ModuleNotFoundError):
         run_command()
+
+
+@pytest.mark.django_db
+def test_demo_sales_once_confirmed_are_ready_for_nfe_but_the_notebooks(tmp_path, settings):
+    from fiscal.readiness import gaps_by_sale, with_fiscal_data
+    from sales.models import Sale
+
+    settings.STORE_SANDBOXES = False
+    from demo.seed import run
+
+    run(logins_file=tmp_path / "logins")
+    gaps = gaps_by_sale(with_fiscal_data(Sale.objects.filter(integration__isnull=True)))
+    not_ready = {pk for pk, missing in gaps.items() if missing}
+    notebook_sales = set(Sale.objects.filter(items__product__sku="CAD-UNI").values_list("pk", flat=True))
+    assert not_ready == notebook_sales and len(notebook_sales) == 1
+    assert all("NCM" in item.message for pk in not_ready for item in gaps[pk])
+    from fiscal.services import nfe_draft
+
+    ready = Sale.objects.exclude(pk__in=not_ready).filter(integration__isnull=True)
+    confirm_sales(ready.order_by("pk"), get_user_model().objects.get(username="financeiro"))
+    assert all(nfe_draft(sale).key for sale in ready.order_by("pk"))

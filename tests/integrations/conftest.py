@@ -12,6 +12,8 @@ def fake_store(monkeypatch):
         "order_source",
         lambda _provider, integration: fake_source.order_source(integration),
     )
+    # Nor is the store asked for anything else before a run (Nuvemshop's webhook subscriptions).
+    monkeypatch.setattr(providers.Provider, "prepare_run", lambda _provider, integration: None)
     fake_source.reset()
     yield fake_source.store_for
     fake_source.reset()

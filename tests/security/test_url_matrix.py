@@ -22,6 +22,7 @@ from django_q.models import Schedule
 
 from catalog.services import record_in
 from core.admin import ReadOnlyModelAdmin
+from fiscal.models import CompanyFiscalSettings
 from integrations.models import ImportRecord, ImportRun, Integration
 from sales import services as sale_services
 from sales.services import ItemLine
@@ -45,6 +46,7 @@ def world(financeiro):
     pending = PendingSaleFactory(lines=line)
     sale_services.confirm_sale(PendingSaleFactory(lines=line), financeiro)  # receivables, audit entries
     CustomerFactory()
+    CompanyFiscalSettings.get_solo()  # a singleton's row, made on first read like the stock settings'
     run = ImportRun.objects.create(integration=integration, status=ImportRun.Status.DONE)
     ImportRecord.objects.create(
         integration=integration, store_order_id="900", status=ImportRecord.Status.FAILED, reason="x"

@@ -173,7 +173,9 @@ def test_queries_per_imported_order_stay_within_budget(django_assert_max_num_que
 @pytest.mark.parametrize("size", [5, 40])
 def test_a_page_costs_the_same_few_queries_whatever_its_size(size, django_assert_max_num_queries):
     """A page's customers, products and links are read and written in bulk: the statements per
-    page do not grow with its orders (15 measured, every customer, product and link new)."""
+    page do not grow with its orders (15 measured, every customer, product and link new), save
+    for the database's own cap on one INSERT's parameters (SQLite: 999, so a sale row of ~25
+    columns fits ~39 a statement; PostgreSQL: one statement)."""
     integration = IntegrationFactory()
     import_order(integration, StoreOrderFactory())  # warm the counters and settings
     page = [
@@ -189,7 +191,9 @@ def test_a_page_costs_the_same_few_queries_whatever_its_size(size, django_assert
         for n in range(size)
     ]
 
-    with django_assert_max_num_queries(15):
+    sale_columns = [field for field in Sale._meta.concrete_fields if not field.primary_key]
+    sale_inserts = -(-size // connection.ops.bulk_batch_size(sale_columns, page))
+    with django_assert_max_num_queries(14 + sale_inserts):
         records = importing.orders.import_orders(integration, page)
 
     assert [r.status for r in records] == ["imported"] * size

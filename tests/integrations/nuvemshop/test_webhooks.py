@@ -148,7 +148,7 @@ def test_an_order_cancelled_after_import_cancels_the_pending_sale(gestor_client,
     sandbox.cancel_order(order)
     sale = Sale.objects.get()
     assert sale.status == Sale.Status.CANCELLED
-    assert "cancelado na Nuvemshop" in sale.notes
+    assert "Loja da Ana (Nuvemshop): o pedido 101 foi cancelado na loja em" in sale.notes
 
 
 @pytest.mark.django_db(transaction=True)
@@ -160,7 +160,8 @@ def test_an_order_cancelled_after_the_sale_was_confirmed_is_flagged(gestor_clien
     sandbox.cancel_order(order)
     sale = Sale.objects.get()
     assert sale.status == Sale.Status.CONFIRMED
-    assert "cancelado na Nuvemshop" in sale.attention_reason
+    assert "o pedido 101 foi cancelado na loja em" in sale.attention_reason
+    assert "depois que esta venda foi confirmada" in sale.attention_reason
 
 
 @pytest.mark.django_db(transaction=True)

@@ -82,3 +82,27 @@ def test_the_page_adds_a_paid_order_with_a_button(sandbox_api, gestor_client, sa
 
 def test_the_page_is_for_staff_only(client, transactional_db):
     assert client.get("/sandbox/loja-integrada/").status_code == 302
+
+
+def test_the_page_moves_an_order_to_another_situation(sandbox_api, gestor_client, sandbox_store):
+    order = sandbox.add_paid_order(sandbox_store)
+    page = gestor_client.get("/sandbox/loja-integrada/").content.decode()
+    assert "Mudar a situação" in page
+    gestor_client.post(
+        f"/sandbox/loja-integrada/orders/{order.pk}/situation/", {"situacao": "pedido_chargeback"}
+    )
+    order.refresh_from_db()
+    assert order.situacao_codigo == "pedido_chargeback"
+    assert sandbox.render_summary(order)["situacao"]["nome"] == "Pagamento em chargeback"
+
+
+def test_the_store_helpers_cancel_refund_and_charge_back(sandbox_api, sandbox_store):
+    order = sandbox.add_paid_order(sandbox_store)
+    for change, code in [
+        (sandbox.cancel_order, "pedido_cancelado"),
+        (sandbox.refund_order, "pagamento_devolvido"),
+        (sandbox.charge_back, "pedido_chargeback"),
+    ]:
+        changed_before = order.data_modificacao
+        change(order)
+        assert order.situacao_codigo == code and order.data_modificacao >= changed_before

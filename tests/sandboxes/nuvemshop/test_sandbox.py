@@ -131,3 +131,38 @@ def test_staff_use_the_control_panel(gestor_client, store_with_order):
     response = gestor_client.post(PANEL, {"action": "new_order", "store": store.pk})
     assert response.status_code == 302
     assert store.orders.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("action", "extra", "payment_status", "status"),
+    [
+        ("cancel", {}, "pending", "cancelled"),
+        ("refund", {}, "refunded", "open"),
+        ("partial_refund", {"amount": "12,50"}, "partially_refunded", "open"),
+        ("void", {}, "voided", "cancelled"),
+        ("charge_back", {}, "charged_back", "open"),
+        ("pay", {}, "paid", "open"),
+    ],
+)
+def test_the_control_panel_changes_an_order_with_or_without_its_webhook(
+    gestor_client, store_with_order, monkeypatch, action, extra, payment_status, status
+):
+    _store, order = store_with_order
+    sent = []
+    # Delivering needs a listening Ponte; here only whether the panel asked for it counts.
+    monkeypatch.setattr(sandbox, "send_webhook", lambda *args, **kwargs: sent.append(args[1]) or [])
+    gestor_client.post(PANEL, {"action": action, "order": order.pk, **extra})
+    gestor_client.post(PANEL, {"action": action, "order": order.pk, "lost": "1", **extra})
+    order.refresh_from_db()
+    assert (order.payment_status, order.data["status"]) == (payment_status, status)
+    assert len(sent) == 1  # the second change was a lost delivery
+    if action == "partial_refund":
+        assert order.data["refunded_amount"] == "12.50"
+
+
+def test_a_suspended_app_answers_402_until_resumed(client, installed):
+    store, token = installed
+    sandbox.suspend_app(store)
+    assert api(client, "orders", token, **HEADERS).status_code == 402
+    sandbox.resume_app(store)
+    assert api(client, "store", token, **HEADERS).status_code == 200

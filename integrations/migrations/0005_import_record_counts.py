@@ -69,7 +69,7 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('integrations', '0003_import_hardening'),
+        ('integrations', '0004_store_changes'),
     ]
 
     operations = [
