@@ -104,7 +104,7 @@ class PagesAhead:
         self.close()
 
     def close(self) -> None:
-        """Stop the fetcher and wait for it to end (at most one request, or one page of a fake store)."""
+        """Stop the fetcher and wait for it to end (at most the request it has in flight)."""
         self._stop.set()
         self._thread.join()
         for connection in self._shared:
