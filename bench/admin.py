@@ -59,6 +59,9 @@ def generate(count: int, *, seller, integration, today, import_records: int | No
     def text(number_sql: str) -> str:
         return f"CAST({number_sql} AS {'text' if vendor == 'postgresql' else 'TEXT'})"
 
+    from customers.models import Customer
+
+    NON_CONTRIBUTOR = Customer.IeIndicator.NON_CONTRIBUTOR
     customers = max(50, count // 5)
     Product.objects.bulk_create(
         Product(description=f"Produto {n}", sale_price=10, stock_quantity=10**6) for n in range(PRODUCTS)
@@ -78,11 +81,13 @@ def generate(count: int, *, seller, integration, today, import_records: int | No
         cursor.execute(
             f"""{rows(customers)}
             INSERT INTO customers_customer (name, name_key, document, document_kind, email, business_phone,
-                mobile_phone, origin, created_at, updated_at)
+                mobile_phone, origin, created_at, updated_at, street, street_number, address_complement,
+                district, postal_code, city, city_code, state, state_registration, ie_indicator)
             SELECT {name_key}, {name_key},
                 CASE WHEN x % 2 = 0 THEN {text(f"{10**10} + x")} ELSE '' END,
                 CASE WHEN x % 2 = 0 THEN 'cpf' ELSE '' END, '', '', '',
-                CASE WHEN x % 3 = 0 THEN 'import' ELSE 'manual' END, {now}, {now}
+                CASE WHEN x % 3 = 0 THEN 'import' ELSE 'manual' END, {now}, {now},
+                '', '', '', '', '', '', '', '', '', '{NON_CONTRIBUTOR}'
             FROM n"""
         )
         cursor.execute("SELECT MIN(id) FROM customers_customer")
@@ -115,9 +120,10 @@ def generate(count: int, *, seller, integration, today, import_records: int | No
         )
         cursor.execute(
             """INSERT INTO integrations_importrecord (integration_id, store_order_id, store_order_number,
-                status, reason_code, reason, attempts, first_seen_at, last_attempt_at, payload, sale_id)
+                status, reason_code, reason, attempts, first_seen_at, last_attempt_at, payload, sale_id,
+                store_state)
             SELECT integration_id, external_id, external_number, 'imported', '', '', 1, created_at,
-                created_at, '{}', id
+                created_at, '{}', id, ''
             FROM sales_sale WHERE integration_id IS NOT NULL"""
         )
         extra = (import_records or 0) - count // 2
@@ -125,10 +131,11 @@ def generate(count: int, *, seller, integration, today, import_records: int | No
             cursor.execute(
                 f"""{rows(extra)}
                 INSERT INTO integrations_importrecord (integration_id, store_order_id, store_order_number,
-                    status, reason_code, reason, attempts, first_seen_at, last_attempt_at, payload)
+                    status, reason_code, reason, attempts, first_seen_at, last_attempt_at, payload,
+                    store_state)
                 SELECT {integration.pk}, 'x' || {text("x")}, {text("x")},
                     CASE WHEN x % 2 = 0 THEN 'failed' ELSE 'skipped' END, 'bench', 'bench', 1,
-                    {now}, {now}, '{{}}'
+                    {now}, {now}, '{{}}', ''
                 FROM n"""
             )
         cursor.execute("VACUUM ANALYZE" if vendor == "postgresql" else "ANALYZE")
