@@ -162,6 +162,7 @@ def main() -> None:
     with test_database(), sandbox_server(own_process=args.store_limits) as base:
         from integrations.importing import sync_integration
         from integrations.models import ImportRecord, Integration
+        from integrations.nuvemshop.connect import WEBHOOK_EVENTS
         from integrations.nuvemshop.source import NuvemshopOrderSource
         from sales.models import Sale
         from sandboxes.nuvemshop import services as sandbox
@@ -187,6 +188,8 @@ def main() -> None:
             credential=TOKEN,
             activated_at=start - timedelta(minutes=1),
             seller=get_user_model().objects.create_user("bench"),
+            # Installed through the connect page, its webhooks are subscribed: no run asks for them.
+            subscribed_events=list(WEBHOOK_EVENTS),
         )
         seed_existing(integration, args.orders)
 
