@@ -1,13 +1,17 @@
 """What every bench shares: Django on a throw-away test database, the machine it ran on, and the
-stores' sandboxes served by a live server thread over loopback (no Nagle delay)."""
+stores' sandboxes served over loopback (no Nagle delay): by a live server thread, or by a process
+of their own (`sandbox_server(own_process=True)`), as a store is another machine whose work takes
+none of the importer's CPU (nor its interpreter lock)."""
 
 from __future__ import annotations
 
 import os
 import platform
 import socket
+import subprocess
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -84,10 +88,8 @@ def test_database(keep: bool = False):
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keep)
 
 
-@contextmanager
-def sandbox_server():
-    """The project (and so the sandboxes) served on a loopback port; yields the base URL."""
-    from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler, _StaticFilesHandler
+def _no_delay_handler():
+    from django.test.testcases import QuietWSGIRequestHandler
 
     class NoDelayHandler(QuietWSGIRequestHandler):
         # wsgiref writes headers and body in separate sends; with Nagle on, the client's delayed
@@ -95,6 +97,31 @@ def sandbox_server():
         def setup(self):
             super().setup()
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    return NoDelayHandler
+
+
+def _database_url() -> str:
+    """The URL of the (test) database this process uses, for a sandbox process to share it."""
+    from django.db import connection
+
+    config = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{config['NAME']}"
+    host, port = config.get("HOST") or "127.0.0.1", config.get("PORT") or 5432
+    return f"postgres://{config.get('USER') or 'postgres'}@{host}:{port}/{config['NAME']}"
+
+
+@contextmanager
+def sandbox_server(*, own_process: bool = False):
+    """The project (and so the sandboxes) served on a loopback port; yields the base URL."""
+    if own_process:
+        with _sandbox_process() as url:
+            yield url
+        return
+    from django.test.testcases import LiveServerThread, _StaticFilesHandler
+
+    NoDelayHandler = _no_delay_handler()
 
     class SandboxServer(LiveServerThread):
         def _create_server(self, connections_override=None):
@@ -113,3 +140,44 @@ def sandbox_server():
         yield f"http://127.0.0.1:{server.port}"
     finally:
         server.terminate()
+
+
+@contextmanager
+def _sandbox_process():
+    """The sandboxes served by another process (this file run as a script) on this database."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    server = subprocess.Popen([sys.executable, __file__, str(port)], env=env, cwd=ROOT)  # noqa: S603
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError("the sandbox process ended before serving") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _serve(port: int) -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.core.wsgi import get_wsgi_application
+
+    settings.DEBUG = False
+    server = ThreadedWSGIServer(("127.0.0.1", port), _no_delay_handler(), allow_reuse_address=False)
+    server.set_app(get_wsgi_application())
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    _serve(int(sys.argv[1]))

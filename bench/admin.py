@@ -1,11 +1,13 @@
 """The clerks' screens with N sales in the database: query count and median response time.
 
-    python bench/admin.py --sales 1000000 [--database sqlite|postgres] [--repeat 5] [--explain]
+    python bench/admin.py --sales 1000000 [--import-records 1000000] [--database sqlite|postgres]
+        [--repeat 5] [--explain]
 
 On a throw-away test database, N sales of 3 items are generated with INSERT ... SELECT over a
 recursive row counter (the same SQL on SQLite and PostgreSQL; a million sales in about a minute):
 sale dates spread over three years, one sale in ten pending review and the rest confirmed, half
-of them from a store integration (with their import records), customers one per five sales.
+of them from a store integration (with their import records), customers one per five sales;
+`--import-records N` adds failed and skipped import records of that integration (no sale) up to N.
 Then, as a logged-in manager through Django's test client (no HTTP server), each screen is
 fetched once to warm the caches and `--repeat` times measured: the pending queue, the sales
 list with a filter and each kind of search, a sale's review page, the integrations page and an
@@ -18,6 +20,7 @@ each screen with its plan.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from datetime import timedelta
@@ -57,7 +60,7 @@ def other_columns(model, named: str) -> tuple[str, str]:
     return "".join(f", {c}" for c in columns), "".join(f", {v}" for v in values)
 
 
-def generate(count: int, *, seller, integration, today) -> None:
+def generate(count: int, *, seller, integration, today, import_records: int | None = None) -> None:
     """`count` sales (and their items, customers, import records) in a handful of statements."""
     from django.db import connection
 
@@ -165,6 +168,18 @@ def generate(count: int, *, seller, integration, today) -> None:
                 created_at, '{{}}', id{record_more[1]}
             FROM sales_sale WHERE integration_id IS NOT NULL"""
         )
+        extra = (import_records or 0) - count // 2
+        if extra > 0:
+            cursor.execute(
+                f"""{rows(extra)}
+                INSERT INTO integrations_importrecord (integration_id, store_order_id, store_order_number,
+                    status, reason_code, reason, attempts, first_seen_at, last_attempt_at,
+                    payload{record_more[0]})
+                SELECT {integration.pk}, 'x' || {text("x")}, {text("x")},
+                    CASE WHEN x % 2 = 0 THEN 'failed' ELSE 'skipped' END, 'bench', 'bench', 1,
+                    {now}, {now}, '{{}}'{record_more[1]}
+                FROM n"""
+            )
         cursor.execute("VACUUM ANALYZE" if vendor == "postgresql" else "ANALYZE")
 
 
@@ -172,6 +187,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sales", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--import-records", type=int, help="import records of the integration (default: one per store sale)"
+    )
     parser.add_argument(
         "--explain", action="store_true", help="print each screen's slowest statement and plan"
     )
@@ -200,7 +218,13 @@ def main() -> None:
             with connection.cursor() as cursor:
                 # The connection's own writes do not need the disk to agree after each one.
                 cursor.execute("PRAGMA synchronous = OFF")
-        generate(args.sales, seller=manager, integration=integration, today=timezone.localdate())
+        generate(
+            args.sales,
+            seller=manager,
+            integration=integration,
+            today=timezone.localdate(),
+            import_records=args.import_records,
+        )
         generated = time.perf_counter() - began
 
         client = Client()
@@ -226,7 +250,11 @@ def main() -> None:
             "integration page": f"/integrations/{integration.pk}/",
         }
         print(machine())
-        print(f"sales: {args.sales} (generated in {generated:.1f} s)")
+        from integrations.models import ImportRecord
+
+        records = ImportRecord.objects.filter(integration=integration).count()
+        print(f"sales: {args.sales}, import records: {records} (generated in {generated:.1f} s)")
+        print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         for name, url in screens.items():
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)

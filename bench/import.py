@@ -1,6 +1,15 @@
 """Import N paid Nuvemshop orders from the sandbox: orders/s end to end vs fetch-and-parse only.
 
     python bench/import.py --orders 1000 [--database sqlite|postgres] [--profile]
+    python bench/import.py --orders 20000 --store-limits [--database sqlite|postgres]
+
+`--store-limits` keeps the store's limit on: the sandbox's leaky bucket (40, draining 2 a second)
+and Ponte's shared limiter (its state in the database, as on a machine without Redis). The
+import can then take no less than the store allows: the first 40 requests at once, then 2 a
+second, so R requests need (R − 40) / 2 s. The bench prints the wall time of the run against that
+floor (for the requests it made, and for the fewest requests N orders need: one per 200), the
+requests made and the 429s the store answered, peak RSS and the load average; it skips the
+fetch-only pass (it would spend the bucket).
 
 On a throw-away test database, the Nuvemshop sandbox serves N paid orders (200 a page, its rate
 limit off, Ponte's limiter off) over loopback HTTP from a live server thread. Customers and
@@ -16,6 +25,8 @@ from __future__ import annotations
 import argparse
 import copy
 import logging
+import math
+import os
 import re
 import resource
 import time
@@ -135,6 +146,11 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary of the import")
     parser.add_argument("--profile-out", help="with --profile: also save the raw cProfile stats to this file")
     parser.add_argument("--show-queries", action="store_true", help="print the commonest query shapes")
+    parser.add_argument(
+        "--store-limits",
+        action="store_true",
+        help="keep the store's leaky bucket and Ponte's shared limiter on; print the time against the floor",
+    )
     args = parser.parse_args()
     setup_django(args.database)
 
@@ -143,22 +159,26 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    with test_database(), sandbox_server() as base:
+    with test_database(), sandbox_server(own_process=args.store_limits) as base:
         from integrations.importing import sync_integration
         from integrations.models import ImportRecord, Integration
+        from integrations.nuvemshop.connect import WEBHOOK_EVENTS
         from integrations.nuvemshop.source import NuvemshopOrderSource
         from sales.models import Sale
         from sandboxes.nuvemshop import services as sandbox
         from sandboxes.nuvemshop.models import SandboxStore
 
         settings.NUVEMSHOP_API_URL = f"{base}/sandbox/nuvemshop/v1"
-        settings.STORE_RATE_LIMIT_ENABLED = False
+        settings.STORE_RATE_LIMIT_ENABLED = args.store_limits
         logging.disable(logging.WARNING)
 
         store = sandbox.create_store(name="Bench")
-        SandboxStore.objects.filter(pk=store.pk).update(
-            installed=True, access_token=TOKEN, bucket_size=10**9, drain_per_second=10**9
-        )
+        if args.store_limits:
+            SandboxStore.objects.filter(pk=store.pk).update(installed=True, access_token=TOKEN)
+        else:
+            SandboxStore.objects.filter(pk=store.pk).update(
+                installed=True, access_token=TOKEN, bucket_size=10**9, drain_per_second=10**9
+            )
         start = (timezone.now() - timedelta(hours=1)).replace(microsecond=0)
         seed_store(store, args.orders, start)
         integration = Integration.objects.create(
@@ -168,8 +188,13 @@ def main() -> None:
             credential=TOKEN,
             activated_at=start - timedelta(minutes=1),
             seller=get_user_model().objects.create_user("bench"),
+            # Installed through the connect page, its webhooks are subscribed: no run asks for them.
+            subscribed_events=list(WEBHOOK_EVENTS),
         )
         seed_existing(integration, args.orders)
+
+        if args.store_limits:
+            return measure_against_the_floor(args, integration, store)
 
         # Fetch and parse only: the same pages, the same client and mapper, no pipeline.
         began = time.perf_counter()
@@ -217,6 +242,56 @@ def main() -> None:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
             if args.profile_out:
                 profiler.dump_stats(args.profile_out)
+
+
+def floor_seconds(requests: int) -> float:
+    """The least time the store's bucket allows `requests` in: 40 at once, then 2 a second."""
+    return max(0, requests - 40) / 2
+
+
+def measure_against_the_floor(args, integration, store) -> None:
+    """The real sync with the store's limit on: wall time against the floor, requests, 429s."""
+    from integrations.importing import sync_integration
+    from integrations.models import ImportRecord
+    from sales.models import Sale
+
+    load_before = os.getloadavg()
+    began, cpu_began = time.perf_counter(), time.process_time()
+    # One whole import: without the run's time budget (under the task timeout), which on a busy
+    # machine would leave the rest of 100k orders to the next scheduled run.
+    run = sync_integration(integration, budget_seconds=24 * 3600)
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu_began
+    load_after = os.getloadavg()
+
+    store.refresh_from_db()
+    imported = ImportRecord.objects.filter(integration=integration, status="imported").count()
+    sales = Sale.objects.count()
+    every_once = imported == args.orders == sales == ImportRecord.objects.count()
+    assert every_once and run.status == "done", (run.status, run.error, imported, sales)
+    made, refused = store.requests_served, store.requests_rejected
+    fewest = math.ceil(args.orders / 200)
+    floor = floor_seconds(made)
+    print(machine())
+    print(f"orders: {args.orders}, each imported once: {every_once} (run {run.status})")
+    print(f"wall time: {elapsed:.1f} s")
+    ratio = f"ratio {elapsed / floor:.3f}" if floor else "within the burst: no floor"
+    print(f"floor for the {made} requests made: {floor:.1f} s -> {ratio}")
+    least = floor_seconds(fewest)
+    print(
+        f"requests made {made} vs the fewest {fewest} (one per 200 orders; floor {least:.1f} s"
+        f" -> ratio {elapsed / max(least, 1e-9):.3f})"
+    )
+    print(f"429s answered by the store: {refused}")
+    print(
+        f"importer's CPU (both threads): {cpu:.1f} s -> {cpu / fewest:.3f} s a page"
+        " (the store allows a page every 0.5 s after the burst)"
+    )
+    print(f"peak memory (RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        "load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}; after: {:.2f} {:.2f} {:.2f}".format(
+            *load_before, *load_after
+        )
+    )
 
 
 if __name__ == "__main__":

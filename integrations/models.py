@@ -205,6 +205,27 @@ class ImportRecord(models.Model):
         return f"{self.integration} #{self.store_order_number or self.store_order_id}"
 
 
+class ImportRecordCount(models.Model):
+    """How many import records an integration has in one status, so its pages never count them.
+
+    Kept by the database itself (triggers on the import records, created by the migration
+    0005_import_record_counts): every insert, status change and delete moves it in the same
+    transaction, whatever wrote the record (a page's bulk insert, one order, the admin, a fixture).
+    """
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="record_counts")
+    status = models.CharField(max_length=10, choices=ImportRecord.Status.choices)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "status"], name="importrecordcount_unique_status")
+        ]
+
+    def __str__(self):
+        return f"{self.integration_id} {self.status}: {self.total}"
+
+
 class ImportRun(models.Model):
     """One pass over a store's orders (scheduled, by a button, by a command), for progress and history."""
 

@@ -7,6 +7,8 @@ reads again from there and the import passes over what it already imported. What
 answer means for the integration (credentials refused → disconnected; suspended → paused, and not
 called again until the store says it is back; down or rate-limiting → try again on the next run)
 is decided here, once, for every provider. Who may import at all is Integration.may_import.
+The next page is fetched while this one is written (fetch_ahead), so a run takes about the time
+the store's rate limit allows, not that plus Ponte's writing.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from .. import services
 from ..errors import AuthError, RateLimited, StoreError, Suspended, Unavailable
 from ..models import ImportRecord, ImportRun, Integration
 from ..providers import order_source, provider_for
-from . import orders
+from . import fetch_ahead, orders
 
 logger = logging.getLogger(__name__)
 
@@ -92,23 +94,30 @@ def sync_integration(
     try:
         provider_for(integration).prepare_run(integration)
         source = order_source(integration)
-        for page in source.pages(since=integration.sync_cursor):
-            _count(run, orders.import_orders(integration, page.orders), seen=len(page.orders))
-            run.save(update_fields=["orders_seen", "imported", "skipped", "failed"])
-            integration.refresh_from_db(fields=["enabled", "connection_status", "activated_at"])
-            if not integration.may_import:
-                # Switched off mid-run: some orders of this page were not handled; keep the cursor.
-                return _finish_run(
-                    run, ImportRun.Status.SKIPPED, error=_("The integration was switched off.")
-                )
-            if page.cursor is not None:
-                Integration.objects.filter(pk=integration.pk).update(sync_cursor=page.cursor)
-            renew_lease(integration)
-            if time.monotonic() > deadline:
-                # The rest is left to the next run, which starts from the cursor just saved.
-                break
-        else:
-            _retry_failed(integration, source, run, started_at=run.started_at)
+        since = integration.sync_cursor
+        # While a page is written the next one is fetched (fetch_ahead): the cursor still moves
+        # only here, once the page is written, and a store error met while fetching ahead is
+        # raised here when the run reaches that page.
+        with fetch_ahead.PagesAhead(
+            lambda: source.pages(since=since), still_wanted=lambda: _may_still_import(integration)
+        ) as pages:
+            for page in pages:
+                with pages.writing():
+                    _count(run, orders.import_orders(integration, page.orders), seen=len(page.orders))
+                    run.save(update_fields=["orders_seen", "imported", "skipped", "failed"])
+                    if not _may_still_import(integration):
+                        # Switched off mid-run: some orders of this page were not handled; keep the cursor.
+                        return _switched_off(run)
+                    if page.cursor is not None:
+                        Integration.objects.filter(pk=integration.pk).update(sync_cursor=page.cursor)
+                    renew_lease(integration)
+                if time.monotonic() > deadline:
+                    # The rest is left to the next run, which starts from the cursor just saved.
+                    break
+            else:
+                _retry_failed(integration, source, run, started_at=run.started_at)
+    except fetch_ahead.Abandoned:
+        return _switched_off(run)
     except AuthError as error:
         services.disconnect_integration(integration, _store_refusal(error))
         return _finish_run(run, ImportRun.Status.FAILED, error=str(error))
@@ -132,6 +141,15 @@ def sync_integration(
         release_lease(integration)
     Integration.objects.filter(pk=integration.pk).update(last_sync_at=timezone.now(), last_sync_error="")
     return _finish_run(run, ImportRun.Status.DONE)
+
+
+def _may_still_import(integration: Integration) -> bool:
+    integration.refresh_from_db(fields=["enabled", "connection_status", "activated_at"])
+    return integration.may_import
+
+
+def _switched_off(run: ImportRun) -> ImportRun:
+    return _finish_run(run, ImportRun.Status.SKIPPED, error=_("The integration was switched off."))
 
 
 def import_single_order(integration: Integration, store_order_id: str) -> ImportRecord | None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
@@ -126,7 +125,7 @@ class LojaIntegradaClient:
             if attempt == MAX_429_RETRIES:
                 break
             logger.info("Loja Integrada 429 on %s; waiting %.1fs", path, wait)
-            time.sleep(wait)
+            ratelimit.pause(wait)
         raise RateLimited(_("The store kept answering 429 (too many requests)."), retry_after=wait)
 
     def _send(self, url: str, params: dict | None) -> requests.Response:

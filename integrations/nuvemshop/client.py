@@ -3,8 +3,9 @@
 Every API call carries `Authentication: bearer TOKEN` (that header, lowercase bearer) and a
 User-Agent naming the app and a contact (without it Nuvemshop answers 400). Before each call the
 shared leaky bucket (40 burst, 2/s per store, all workers) is asked for a slot; the store's own
-`x-rate-limit-*` headers are read as a second line, and a 429 is waited out by
-`x-rate-limit-reset` (milliseconds). 5xx and connection errors are retried by the session
+`x-rate-limit-*` headers are read as a second line (a bucket the store says is full: the next
+call goes one drip after this one went), and a 429 is waited out by `x-rate-limit-reset`
+(milliseconds). 5xx and connection errors are retried by the session
 (integrations.http); what remains becomes a typed error: 401 AuthError, 402 Suspended, 429
 RateLimited, 5xx/timeouts Unavailable, other 4xx StoreError.
 """
@@ -112,7 +113,7 @@ class NuvemshopClient:
         token: str,
         *,
         session: requests.Session | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = ratelimit.pause,
     ):
         # Every URL is built from checked parts: the store's id and, below, the order's.
         self.store_id = checked_store_id(str(store_id), what="store")
@@ -121,6 +122,8 @@ class NuvemshopClient:
         self.session.headers["Authentication"] = f"bearer {token}"
         self.sleep = sleep
         self.rate_key = f"nuvemshop:{self.store_id}"
+        # When the store said its bucket is full: not before this moment (time.monotonic()).
+        self._next_call_at = 0.0
 
     # --- resources -----------------------------------------------------------------------------
     def store(self) -> dict:
@@ -158,12 +161,16 @@ class NuvemshopClient:
                 ratelimit.acquire(self.rate_key, ratelimit.NUVEMSHOP_RATE)
             except ratelimit.RateLimitTimeout as error:
                 raise RateLimited(str(error)) from error
+            drip = self._next_call_at - time.monotonic()
+            if drip > 0:
+                self.sleep(drip)
+            sent_at = time.monotonic()
             try:
                 response = self.session.request(method, target, timeout=timeout(), **kwargs)
             except requests.RequestException as error:
                 raise Unavailable(f"Nuvemshop unreachable: {type(error).__name__}") from error
             if response.status_code != 429:
-                self._respect_remaining(response)
+                self._respect_remaining(response, sent_at)
                 return self._answer(response)
             wait = _reset_seconds(response)
             logger.info("nuvemshop store %s: 429, waiting %.2fs", self.store_id, wait)
@@ -171,11 +178,13 @@ class NuvemshopClient:
                 self.sleep(wait)
         raise RateLimited(f"Nuvemshop kept answering 429 for store {self.store_id}", retry_after=wait)
 
-    def _respect_remaining(self, response: requests.Response) -> None:
-        # The store counts every app's calls; if it says the bucket is full, let one drip out.
+    def _respect_remaining(self, response: requests.Response, sent_at: float) -> None:
+        # The store says its bucket is full: the next call waits for one drip, counted from when
+        # this one went (it reaches the store one drip after this one did). Counted from the
+        # answer instead, every call at the edge would add its own round trip to the pace.
         remaining = response.headers.get("x-rate-limit-remaining")
         if remaining is not None and remaining.strip() == "0":
-            self.sleep(DRIP_SECONDS)
+            self._next_call_at = sent_at + DRIP_SECONDS
 
     def _answer(self, response: requests.Response) -> Answer:
         status = response.status_code

@@ -6,7 +6,10 @@ imported is read by the next run even when its webhook was lost. What is handed 
 Ponte never saw is passed over without mapping it or writing anything.
 
 A query returns at most 10,000 rows, so the time since the cursor is walked in windows: a window
-whose `x-total-count` is over the cap is halved until each half fits. Within a window the pages
+whose `x-total-count` is over the cap is cut in as many parts as its count says should each hold
+about 8,000 (a part still over the cap is cut again). Each such count costs a request of the
+store's 2 a second, so cutting by the count (100,000 orders: one, then 13 windows) rather than
+in halves (1 + 2 + 4 + 8 counts) keeps the import near the fewest requests. Within a window the pages
 follow `Link rel="next"`. Only the last page of a window carries a cursor (the window's end, less
 a small overlap for the store's clock and late commits), so the sync moves its cursor only past
 orders it has processed; re-reading the overlap is cheap, imported orders are passed over. Pages
@@ -16,6 +19,8 @@ order over a page boundary unread: that window is read again before the cursor p
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -35,6 +40,20 @@ CURSOR_OVERLAP = timedelta(minutes=2)
 SMALLEST_WINDOW = timedelta(seconds=1)
 # Reads of one window while its listing keeps changing between pages, before leaving it to the next run.
 WINDOW_READS = 3
+
+
+# A part holds about this share of the cap: orders are not spread evenly in time.
+PART_FILL = 0.8
+
+
+def _parts(start: datetime, end: datetime, total: int) -> list[tuple[datetime, datetime]]:
+    """`start`–`end` cut in equal parts expected to hold PART_FILL of the cap each (at least two,
+    none shorter than SMALLEST_WINDOW)."""
+    wanted = math.ceil(total / (MAX_ROWS_PER_QUERY * PART_FILL))
+    count = max(2, min(wanted, int((end - start) / SMALLEST_WINDOW)))
+    step = (end - start) / count
+    bounds = [start + step * n for n in range(count)] + [end]
+    return list(itertools.pairwise(bounds))
 
 
 def _iso(moment: datetime, *, round_up: bool = False) -> str:
@@ -87,9 +106,8 @@ class NuvemshopOrderSource:
             answer = self.client.orders(params)
             total = answer.total_count if answer.total_count is not None else len(answer.data or [])
             if total > MAX_ROWS_PER_QUERY and end - start > SMALLEST_WINDOW:
-                middle = start + (end - start) / 2
-                yield from self._window(start, middle)
-                yield from self._window(middle, end)
+                for part_start, part_end in _parts(start, end, total):
+                    yield from self._window(part_start, part_end)
                 return
             shifted = False
             while True:

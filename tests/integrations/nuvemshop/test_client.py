@@ -52,11 +52,16 @@ def test_429_forever_becomes_rate_limited():
 
 
 @responses.activate
-def test_an_empty_bucket_at_the_store_lets_one_drip_out_first():
+def test_an_empty_bucket_at_the_store_lets_one_drip_out_before_the_next_call():
     responses.get(f"{API}/orders/1", json={"id": 1}, headers={"x-rate-limit-remaining": "0"})
+    responses.get(f"{API}/orders/2", json={"id": 2})
     sleeps = []
-    make_client(sleeps).order("1")
-    assert sleeps == [0.5]
+    client = make_client(sleeps)
+    client.order("1")
+    assert sleeps == []  # the answer itself is not held back
+    client.order("2")
+    # One drip (0.5 s) counted from when the first call went, not from its answer.
+    assert len(sleeps) == 1 and 0.3 < sleeps[0] <= 0.5
 
 
 @pytest.mark.parametrize(("status", "error"), [(401, AuthError), (402, Suspended), (400, StoreError)])
