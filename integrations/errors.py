@@ -28,3 +28,8 @@ class Unavailable(StoreError):
 class AppCredentialsRefused(StoreError):
     """The store refused Ponte's own application credentials, not the merchant's: no store is
     disconnected, and calls wait until whoever runs Ponte fixes them."""
+
+
+class InvalidStoreId(ValueError):
+    """An order or store id that is not the store's kind of id (digits): refused before any URL is
+    built from it, so nothing typed or tampered ever reaches a store path."""

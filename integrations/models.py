@@ -274,6 +274,12 @@ class WebhookEvent(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     error = models.TextField(_("error"), blank=True)
+    # Why it was ignored, when it was (a replayed app/uninstalled the store contradicts, …).
+    note = models.TextField(_("note"), blank=True)
+    # SHA-256 of the raw body: a byte-identical delivery soon after is the same delivery again.
+    body_hash = models.CharField(_("body hash"), max_length=64, blank=True, editable=False)
+    # Deliveries of this same body counted on this row instead of a row each.
+    deliveries = models.PositiveIntegerField(_("deliveries"), default=1)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
 
@@ -287,6 +293,11 @@ class WebhookEvent(models.Model):
                 fields=["integration", "event", "resource_id"],
                 condition=Q(status="pending"),
                 name="webhookevent_one_pending",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["integration", "event", "body_hash", "-received_at"], name="webhookevent_repeat_idx"
             )
         ]
 

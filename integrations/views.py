@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from core import charts
+from core.request_ids import bad_id_response, parse_id
 from core.views import admin_page_context
 
 from . import selectors, services
@@ -94,8 +95,18 @@ class ImportLogView(PermissionRequiredMixin, TemplateView):
     template_name = "integrations/import_log.html"
     paginate_by = 50
 
+    def get(self, request, *args, **kwargs):
+        chosen = request.GET.get("integration")
+        if chosen and parse_id(chosen) is None:
+            return bad_id_response(
+                request,
+                _("The integration in the address is not a number."),
+                back_url=reverse("integrations:import_log"),
+            )
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
-        integration_id = _int_or_none(self.request.GET.get("integration"))
+        integration_id = parse_id(self.request.GET.get("integration"))
         status = self.request.GET.get("status") or ""
         records = selectors.import_log(integration_id=integration_id, status=status)
         page = Paginator(records, self.paginate_by).get_page(self.request.GET.get("page"))
@@ -186,8 +197,15 @@ class ImportRunView(PermissionRequiredMixin, TemplateView):
 def retry_records(request):
     """ "Tentar novamente" for one order (the row's button) or for every order ticked."""
     ids = [request.POST["record"]] if request.POST.get("record") else request.POST.getlist("records")
+    record_ids = [parse_id(value) for value in ids]
+    if None in record_ids:
+        return bad_id_response(
+            request,
+            _("An order to retry is not a number."),
+            back_url=_safe_next(request, reverse("integrations:import_log")),
+        )
     records = ImportRecord.objects.filter(
-        pk__in=[pk for pk in map(_int_or_none, ids) if pk], status__in=selectors.LOG_STATUSES
+        pk__in=record_ids, status__in=selectors.LOG_STATUSES
     ).select_related("integration")
     if not records:
         messages.warning(request, _("Select at least one order to retry."))
@@ -215,10 +233,3 @@ def _safe_next(request, default: str) -> str:
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return default
     return back
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

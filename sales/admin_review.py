@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 
 from catalog import services as catalog_services
 from catalog.models import Product
+from core.request_ids import bad_id_response, parse_id
 
 from . import extensions, selectors, services
 from .forms import ItemProductForm, SaleTermsForm
@@ -82,10 +83,17 @@ class ReviewPagesMixin:
                     if "_confirm_next" in request.POST:
                         return HttpResponseRedirect(self._next_in_round(request, sale, passed_over))
                     return HttpResponseRedirect(reverse("admin:sales_sale_changelist"))
+        try:
+            plan, plan_error = (
+                services.installment_plan(sale.total_amount, terms["installments"], terms["first_due_date"]),
+                "",
+            )
+        except services.DueDatesOutOfRange as error:
+            # A sale saved with such a date before dates were bounded still opens, saying why.
+            plan, plan_error = [], str(error)
         preview = {
-            "plan": services.installment_plan(
-                sale.total_amount, terms["installments"], terms["first_due_date"]
-            ),
+            "plan": plan,
+            "plan_error": plan_error,
             "payment_method_label": Sale.PaymentMethod(terms["payment_method"]).label,
             "preview_stale": request.method == "POST" and not form.is_valid(),
         }
@@ -118,18 +126,20 @@ class ReviewPagesMixin:
 
     def _replaced_product_context(self, request) -> dict:
         """After a swap: the product the import created, and whether it may now be removed (or why not)."""
-        try:
-            product = Product.objects.filter(pk=int(request.GET.get("replaced", ""))).first()
-        except ValueError:
-            return {}
+        product_id = parse_id(request.GET.get("replaced"))
+        product = Product.objects.filter(pk=product_id).first() if product_id else None
         if product is None or product.origin != Product.Origin.IMPORT:
             return {}
         return {"replaced_product": product, "replaced_uses": catalog_services.product_uses(product)}
 
     def _replace_product(self, request, sale):
-        item = get_object_or_404(SaleItem, pk=request.POST.get("item"), sale=sale)
-        form = ItemProductForm(request.POST, prefix=f"item-{item.pk}", admin_site=self.admin_site)
         review_url = reverse("admin:sales_sale_review", args=[sale.pk])
+        item_id = parse_id(request.POST.get("item"))
+        if item_id is None:
+            text = gettext("The line to change is missing or is not a number.")
+            return bad_id_response(request, text, back_url=review_url)
+        item = get_object_or_404(SaleItem, pk=item_id, sale=sale)
+        form = ItemProductForm(request.POST, prefix=f"item-{item.pk}", admin_site=self.admin_site)
         if not form.is_valid():
             text = gettext("Choose the product for item %(line)s.") % {"line": item.position}
             self.message_user(request, text, messages.ERROR)
@@ -161,7 +171,11 @@ class ReviewPagesMixin:
 
     def _remove_product(self, request, sale):
         review_url = reverse("admin:sales_sale_review", args=[sale.pk])
-        product = Product.objects.filter(pk=request.POST.get("product") or 0).first()
+        product_id = parse_id(request.POST.get("product"))
+        if product_id is None and request.POST.get("product"):
+            text = gettext("The product to remove is not a number.")
+            return bad_id_response(request, text, back_url=review_url)
+        product = Product.objects.filter(pk=product_id).first() if product_id else None
         if product is None:
             self.message_user(request, gettext("The product was already removed."), messages.INFO)
             return HttpResponseRedirect(review_url)

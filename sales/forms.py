@@ -2,40 +2,33 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
 
-from .models import Sale, SaleItem
-from .services import MAX_INSTALLMENTS
+from .models import MAX_INSTALLMENTS, Sale, SaleItem, first_due_date_problem, sale_date_problem
+from .selectors import eligible_sellers
+
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/aaaa", "size": 10})
 
 
-def seller_choices(current_seller_id=None):
-    """Who may be named seller: active staff accounts, and whoever the sale names now."""
-    return (
-        get_user_model()
-        .objects.filter(Q(is_active=True, is_staff=True) | Q(pk=current_seller_id))
-        .order_by("username")
-    )
+def installments_field() -> forms.IntegerField:
+    return forms.IntegerField(label=_("installments"), min_value=1, max_value=MAX_INSTALLMENTS)
 
 
 class SaleTermsForm(forms.Form):
     """What the clerk may change on the review page before confirming."""
 
     payment_method = forms.ChoiceField(label=_("payment method"), choices=Sale.PaymentMethod.choices)
-    installments = forms.IntegerField(label=_("installments"), min_value=1, max_value=MAX_INSTALLMENTS)
-    first_due_date = forms.DateField(
-        label=_("first due date"),
-        # Typed dd/mm/aaaa (the browser's own date picker follows the OS locale, not the page's).
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/aaaa", "size": 10}),
-    )
+    installments = installments_field()
+    # Typed dd/mm/aaaa (the browser's own date picker follows the OS locale, not the page's).
+    first_due_date = forms.DateField(label=_("first due date"), widget=DATE_WIDGET)
     seller = forms.ModelChoiceField(label=_("seller"), queryset=None)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sale_date=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["seller"].queryset = seller_choices(self.initial.get("seller"))
+        self.sale_date = sale_date
+        self.fields["seller"].queryset = eligible_sellers(keeping=self.initial.get("seller"))
 
     @classmethod
     def for_sale(cls, sale: Sale, data=None):
@@ -45,11 +38,20 @@ class SaleTermsForm(forms.Form):
             "first_due_date": sale.first_due_date,
             "seller": sale.seller_id,
         }
-        return cls(data=data, initial=initial)
+        return cls(data=data, initial=initial, sale_date=sale.sale_date)
+
+    def clean_first_due_date(self):
+        first_due_date = self.cleaned_data["first_due_date"]
+        if problem := first_due_date_problem(self.sale_date, first_due_date):
+            raise forms.ValidationError(problem)
+        return first_due_date
 
 
 class SaleAdminForm(forms.ModelForm):
-    """The sale's own change form: the amounts must leave a total that is not negative."""
+    """The sale's own change form: the amounts must leave a total that is not negative; the seller,
+    the installments and the dates follow the same rules as on the review page."""
+
+    installments = installments_field()
 
     class Meta:
         model = Sale
@@ -64,6 +66,24 @@ class SaleAdminForm(forms.ModelForm):
             "discount_amount",
             "notes",
         ]
+        widgets = {"sale_date": DATE_WIDGET, "first_due_date": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "seller" in self.fields:
+            self.fields["seller"].queryset = eligible_sellers(keeping=self.instance.seller_id)
+
+    def clean_sale_date(self):
+        sale_date = self.cleaned_data["sale_date"]
+        if problem := sale_date_problem(sale_date):
+            raise forms.ValidationError(problem)
+        return sale_date
+
+    def clean_first_due_date(self):
+        first_due_date = self.cleaned_data["first_due_date"]
+        if problem := first_due_date_problem(self.cleaned_data.get("sale_date"), first_due_date):
+            raise forms.ValidationError(problem)
+        return first_due_date
 
     def clean(self):
         cleaned = super().clean()

@@ -1,14 +1,56 @@
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Round
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 CENT = Decimal("0.01")
+
+# The dates a clerk may type. Anything outside is a typo (01/01/1900, 31/12/9999) that would make
+# receivables nobody can collect, or dates past the calendar's end once the installments are added.
+EARLIEST_SALE_DATE = date(2000, 1, 1)
+SALE_DATE_MAX_AHEAD = relativedelta(years=1)
+FIRST_DUE_MAX_AHEAD = relativedelta(years=10)
+MAX_INSTALLMENTS = 120
+
+
+def _shown(day: date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def sale_date_problem(sale_date: date | None) -> str | None:
+    """Why a sale date may not be typed (before 01/01/2000, or more than a year from today), or None."""
+    if sale_date is None:
+        return None
+    latest = timezone.localdate() + SALE_DATE_MAX_AHEAD
+    if not EARLIEST_SALE_DATE <= sale_date <= latest:
+        return gettext("The sale date must be between %(earliest)s and %(latest)s.") % {
+            "earliest": _shown(EARLIEST_SALE_DATE),
+            "latest": _shown(latest),
+        }
+    return None
+
+
+def first_due_date_problem(sale_date: date | None, first_due_date: date | None) -> str | None:
+    """Why a first due date may not be typed, or None: it falls on the sale date or after it, and at
+    most ten years after it."""
+    if sale_date is None or first_due_date is None or sale_date_problem(sale_date):
+        return None
+    latest = sale_date + FIRST_DUE_MAX_AHEAD
+    if not sale_date <= first_due_date <= latest:
+        return gettext("The first due date must be between the sale date (%(sale_date)s) and %(latest)s.") % {
+            "sale_date": _shown(sale_date),
+            "latest": _shown(latest),
+        }
+    return None
 
 
 def to_cents(value: Decimal) -> Decimal:
@@ -166,7 +208,9 @@ class Sale(models.Model):
                 condition=Q(integration__isnull=True) | ~Q(external_id=""), name="sale_store_order_has_id"
             ),
             models.CheckConstraint(
-                condition=Q(installments__gte=1, installments__lte=120), name="sale_installments_range"
+                condition=Q(installments__gte=1, installments__lte=MAX_INSTALLMENTS),
+                name="sale_installments_range",
+                violation_error_message=_("The number of installments must be between 1 and 120."),
             ),
             models.CheckConstraint(
                 condition=Q(shipping_amount__gte=0, discount_amount__gte=0, items_amount__gte=0),
@@ -189,6 +233,14 @@ class Sale(models.Model):
 
     def __str__(self):
         return str(_("Sale %(number)s") % {"number": self.number})
+
+    def clean(self):
+        """Dates within what may be typed (sale_date_problem, first_due_date_problem)."""
+        super().clean()
+        if problem := sale_date_problem(self.sale_date):
+            raise ValidationError({"sale_date": problem})
+        if problem := first_due_date_problem(self.sale_date, self.first_due_date):
+            raise ValidationError({"first_due_date": problem})
 
     @property
     def is_pending(self) -> bool:

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from audit.services import history
 from catalog.models import Product
 from core.formatting import brl
+from core.request_ids import parse_id
 from customers.documents import searched_document
 from customers.models import Customer, normalise_name
 
@@ -136,7 +137,8 @@ def next_pending_sale(after: Sale, *, passed_over: Iterable[int] = ()) -> Sale |
 def round_passed_over(raw: str) -> list[int]:
     """The sales passed over in this round, as the review page carries them ("12,15"); anything
     that is not a sale id is ignored."""
-    return list(dict.fromkeys(int(part) for part in raw.split(",") if part.strip().isdigit()))[:500]
+    ids = (parse_id(part) for part in raw.split(","))
+    return list(dict.fromkeys(pk for pk in ids if pk))[:500]
 
 
 @dataclass(frozen=True)
@@ -298,3 +300,13 @@ def _customers_with_document(document: str) -> list[int]:
     # A list, not a subquery: inside an OR with the sales' own columns, PostgreSQL can then use an
     # index for each branch (a bitmap OR) instead of filtering every sale through a subplan.
     return list(Customer.objects.filter(document=document).values_list("pk", flat=True)[:100])
+
+
+def eligible_sellers(*, keeping=None) -> QuerySet:
+    """Who may be named the seller of a sale, on every form: active staff accounts. `keeping` (the
+    seller the sale names now) stays acceptable, so a sale whose seller has left can still be
+    saved without choosing another; no one else outside the rule is listed or accepted."""
+    rule = Q(is_active=True, is_staff=True)
+    if keeping is not None:
+        rule |= Q(pk=keeping)
+    return get_user_model().objects.filter(rule).order_by("username")

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from integrations import ratelimit
 from integrations.errors import AuthError, RateLimited, Unavailable
 from integrations.http import store_session, timeout
+from integrations.store_ids import checked_store_id
 
 from . import app_key
 from .mapper import store_datetime_param
@@ -97,8 +98,8 @@ class LojaIntegradaClient:
             page = self.search_orders(since, params=params)
 
     def order(self, number: str) -> dict:
-        """The detail of one order."""
-        return self.get(f"pedido/{number}")
+        """The detail of one order; a number that is not digits raises InvalidStoreId before any call."""
+        return self.get(f"pedido/{checked_store_id(number)}")
 
     def check_key(self) -> None:
         """One cheap call that the store answers only for a valid key; raises AuthError otherwise."""

@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.request_ids import bad_id_response, parse_id
 from core.views import admin_page_context
 from integrations.models import Integration
 
@@ -34,8 +35,11 @@ def connect(request):
     if request.GET.get("integration"):
         if not request.user.has_perm("integrations.change_integration"):
             raise PermissionDenied
+        integration_id = parse_id(request.GET["integration"])
+        if integration_id is None:
+            return bad_id_response(request, _("The integration in the address is not a number."))
         integration = get_object_or_404(
-            Integration, pk=request.GET["integration"], provider=Integration.Provider.LOJA_INTEGRADA
+            Integration, pk=integration_id, provider=Integration.Provider.LOJA_INTEGRADA
         )
 
     initial = {"name": integration.name} if integration else {}

@@ -23,6 +23,7 @@ from django.conf import settings
 from integrations import ratelimit
 from integrations.errors import AuthError, RateLimited, StoreError, Suspended, Unavailable
 from integrations.http import store_session, timeout
+from integrations.store_ids import checked_store_id, store_id_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -88,8 +89,8 @@ def exchange_code(code: str, *, session: requests.Session | None = None) -> Toke
     if response.status_code != 200 or not isinstance(body, dict):
         raise TokenError(f"http_{response.status_code}", response.text[:200])
     token, store_id = body.get("access_token"), body.get("user_id")
-    if not token or store_id in (None, ""):
-        raise TokenError("incomplete_answer", "no access_token or user_id")
+    if not token or store_id_or_none(store_id) is None:
+        raise TokenError("incomplete_answer", "no access_token, or a user_id that is not a store id")
     return TokenGrant(access_token=str(token), store_id=str(store_id), scope=str(body.get("scope") or ""))
 
 
@@ -113,7 +114,8 @@ class NuvemshopClient:
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ):
-        self.store_id = str(store_id)
+        # Every URL is built from checked parts: the store's id and, below, the order's.
+        self.store_id = checked_store_id(str(store_id), what="store")
         self.base_url = f"{settings.NUVEMSHOP_API_URL}/{self.store_id}"
         self.session = session or _session()
         self.session.headers["Authentication"] = f"bearer {token}"
@@ -125,7 +127,8 @@ class NuvemshopClient:
         return self.request("GET", "/store").data
 
     def order(self, order_id: str) -> dict:
-        return self.request("GET", f"/orders/{order_id}").data
+        """One order; an id that is not digits raises InvalidStoreId before any call."""
+        return self.request("GET", f"/orders/{checked_store_id(order_id)}").data
 
     def orders(self, params: dict[str, Any] | None = None, *, url: str | None = None) -> Answer:
         """One page of orders; `url` is a `Link rel="next"` from the previous page.

@@ -17,12 +17,37 @@ from django.utils.translation import gettext as _
 from customers.documents import normalise_document
 from customers.models import Customer, normalise_name
 from integrations.models import ImportRecord, Integration, WebhookEvent
+from integrations.store_ids import store_id_or_none
 from sales.models import Sale
 
 from .models import PrivacyRequest
 
 EVENTS = frozenset(PrivacyRequest.Kind.values)
 REDACTED = {"redacted": True}
+
+
+def shape_problem(event: str, data: dict) -> str | None:
+    """What is wrong with an LGPD request's body, or None: `customer` and `data_request` are
+    objects of plain values, the order lists are lists of store ids. A body of another shape is
+    refused whole rather than read half."""
+    customer, request = data.get("customer"), data.get("data_request")
+    if customer is not None and not _flat_object(customer):
+        return "customer is not an object of plain values"
+    if request is not None and not _flat_object(request):
+        return "data_request is not an object of plain values"
+    for key in ("orders_to_redact", "orders_requested"):
+        orders = data.get(key)
+        if orders is not None and not (
+            isinstance(orders, list) and all(store_id_or_none(order) is not None for order in orders)
+        ):
+            return f"{key} is not a list of order ids"
+    return None
+
+
+def _flat_object(value) -> bool:
+    return isinstance(value, dict) and all(
+        item is None or isinstance(item, str | int) for item in value.values()
+    )
 
 
 def resource_id(event: str, data: dict) -> str:
@@ -75,7 +100,7 @@ def _records_of(integration: Integration, customer: dict, order_ids) -> list[Imp
 def _customers_of(integration: Integration, customer: dict, records) -> list[Customer]:
     found = {record.sale.customer_id for record in records if record.sale_id}
     document = normalise_document(customer.get("identification"))
-    email = (customer.get("email") or "").strip()
+    email = str(customer.get("email") or "").strip()
     query = Q(pk__in=found)
     if document:
         query |= Q(origin_integration=integration, document=document)

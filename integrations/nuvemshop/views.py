@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.request_ids import bad_id_response, parse_id
 from core.views import admin_page_context
 from integrations.models import Integration
 
@@ -41,9 +42,11 @@ def _nuvemshop(pk) -> Integration:
 @manager_only
 def install_page(request):
     """Integrações › Nuvemshop › Integrar agora; with ?integration=<pk>, "Conectar novamente"."""
-    integration = (
-        _nuvemshop(request.GET["integration"]) if request.GET.get("integration", "").isdigit() else None
-    )
+    chosen = request.GET.get("integration")
+    integration_id = parse_id(chosen)
+    if chosen and integration_id is None:
+        return bad_id_response(request, _("The integration in the address is not a number."))
+    integration = _nuvemshop(integration_id) if integration_id else None
     context = admin_page_context(
         request,
         title=_("Nuvemshop: integrate now"),
@@ -63,9 +66,7 @@ def connect(request):
         return redirect("nuvemshop:install")
     integration_id = request.POST.get("integration")
     try:
-        url = connect_flow.start_install(
-            request.session, integration_id=int(integration_id) if (integration_id or "").isdigit() else None
-        )
+        url = connect_flow.start_install(request.session, integration_id=parse_id(integration_id))
     except connect_flow.InstallFailure as failure:
         return _failed(request, failure)
     return HttpResponseRedirect(url)

@@ -33,7 +33,14 @@ from .receipts import (
     register_receipt,
     undo_receipt,
 )
-from .refusals import InsufficientStock, SaleError, SaleHasNoItems, SaleNotPending, ensure_pending
+from .refusals import (
+    DueDatesOutOfRange,
+    InsufficientStock,
+    SaleError,
+    SaleHasNoItems,
+    SaleNotPending,
+    ensure_pending,
+)
 from .reversal import ReceivablesAlreadyReceived, ReversalOutcome, SaleNotReversible, reverse_sale
 from .review import (
     MAX_INSTALLMENTS,
@@ -51,6 +58,7 @@ __all__ = [
     "MAX_INSTALLMENTS",
     "BulkReceiptOutcome",
     "ConfirmOutcome",
+    "DueDatesOutOfRange",
     "Installment",
     "InsufficientStock",
     "ItemLine",

@@ -13,6 +13,7 @@ from django_q.tasks import async_task
 
 from ..models import BulkConfirmation, Sale
 from . import confirmation
+from .refusals import UnexpectedConfirmFailure
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +30,9 @@ def start_bulk_confirmation(sale_ids: Sequence[int], user) -> BulkConfirmation:
     """Record a bulk confirmation of these sales and run it: at once when there are few (the clerk
     lands on a finished page), else on a worker, chunk by chunk, while the page shows the counts.
 
-    Each sale is confirmed in its own transaction by confirm_sales; one refused (stock, confirmed
-    meanwhile) stays pending with its reason and does not stop the others.
+    Each sale succeeds or fails alone: one refused (stock, confirmed meanwhile, a due date past the
+    calendar) or failing on something unforeseen stays pending with its reason, and the others of
+    its chunk and of the batch are confirmed all the same.
     """
     ids = list(dict.fromkeys(int(pk) for pk in sale_ids))
     batch = BulkConfirmation.objects.create(
@@ -77,7 +79,14 @@ def run_bulk_confirmation(batch_id: int) -> BulkConfirmation | None:
 
 def _confirm_chunk(batch: BulkConfirmation, ids: list[int]) -> None:
     found = Sale.objects.in_bulk(ids)
-    outcomes = confirmation.confirm_sales([found[pk] for pk in ids if pk in found], batch.requested_by)
+    sales = [found[pk] for pk in ids if pk in found]
+    try:
+        outcomes = confirmation.confirm_sales(sales, batch.requested_by)
+    except Exception:
+        # Writing the chunk failed as a whole: nothing of it stayed, so each sale is tried alone
+        # and the failure stays with its own sale.
+        logger.exception("Bulk confirmation %s: a chunk failed; confirming its sales one by one", batch.pk)
+        outcomes = [_confirm_alone(sale, batch.requested_by) for sale in sales]
     failures = [
         {"sale": outcome.sale.pk, "number": outcome.sale.number, "reason": outcome.message}
         for outcome in outcomes
@@ -94,6 +103,16 @@ def _confirm_chunk(batch: BulkConfirmation, ids: list[int]) -> None:
         failed=F("failed") + len(failures),
         failures=batch.failures,
     )
+
+
+def _confirm_alone(sale: Sale, user) -> confirmation.ConfirmOutcome:
+    try:
+        (outcome,) = confirmation.confirm_sales([sale], user)
+    except Exception as error:
+        logger.exception("Bulk confirmation: sale %s failed", sale.number)
+        refusal = UnexpectedConfirmFailure(sale, error)
+        return confirmation.ConfirmOutcome(sale=sale, confirmed=False, message=str(refusal), error=refusal)
+    return outcome
 
 
 def _fail(batch_id: int, error: str) -> None:

@@ -12,6 +12,7 @@ There is one implementation: `confirm_sales` books a chunk of sales at a time, a
 (the name other tools rely on) is that same path with one sale, raising its refusal.
 """
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,8 +30,17 @@ from catalog import services as catalog_services
 
 from ..models import CENT, Receivable, Sale, SaleItem, to_cents
 from .amounts import items_amount, set_amounts
-from .refusals import InsufficientStock, SaleError, SaleHasNoItems, ensure_pending
+from .refusals import (
+    DueDatesOutOfRange,
+    InsufficientStock,
+    SaleError,
+    SaleHasNoItems,
+    UnexpectedConfirmFailure,
+    ensure_pending,
+)
 from .review import update_sale_terms
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,19 +54,26 @@ def installment_plan(total: Decimal, installments: int, first_due_date: date) ->
     """Split `total` into `installments` due a calendar month apart, adding up to the cent.
 
     Every installment is the total divided evenly, rounded down to the cent; the cents left over
-    go one each to the first installments (100.00 in 3 → 33.34, 33.33, 33.33).
+    go one each to the first installments (100.00 in 3 → 33.34, 33.33, 33.33). Due dates past the
+    calendar's end (a first due date of 31/12/9999) are refused with DueDatesOutOfRange.
     """
     if installments < 1:
         raise ValueError("installments must be at least 1")
     total_cents = int((to_cents(total) / CENT).to_integral_value())
     base, remainder = divmod(total_cents, installments)
+    try:
+        due_dates = [first_due_date + relativedelta(months=index) for index in range(installments)]
+    except (OverflowError, ValueError) as error:
+        raise DueDatesOutOfRange(
+            _("The installments would fall due after 31/12/9999; correct the first due date.")
+        ) from error
     return [
         Installment(
             number=index + 1,
-            due_date=first_due_date + relativedelta(months=index),
+            due_date=due_date,
             amount=(Decimal(base + (1 if index < remainder else 0)) * CENT).quantize(CENT),
         )
-        for index in range(installments)
+        for index, due_date in enumerate(due_dates)
     ]
 
 
@@ -136,40 +153,35 @@ def _confirm_chunk(sales: list[Sale], user) -> list[ConfirmOutcome]:
         current = locked[sale.pk]
         items = items_of[current.pk]
         try:
-            ensure_pending(current)
-            if not items:
-                raise SaleHasNoItems(_("Sale %(number)s has no items.") % {"number": current.number})
-            lines = [(products[item.product_id], item.quantity) for item in items]
-            if check_stock:
-                shortages = catalog_services.shortages_against(lines, stock)
-                if shortages:
-                    raise InsufficientStock(shortages)
+            plan, lines, total = _plan_confirmation(current, items, products, stock if check_stock else None)
         except SaleError as error:
             outcomes.append(ConfirmOutcome(sale=sale, confirmed=False, message=str(error), error=error))
             continue
+        except Exception as error:
+            # A sale no rule foresaw failing stays pending with its reason; the chunk goes on.
+            logger.exception("Confirming sale %s failed", current.number)
+            refusal = UnexpectedConfirmFailure(current, error)
+            outcomes.append(ConfirmOutcome(sale=sale, confirmed=False, message=str(refusal), error=refusal))
+            continue
         for product_id, quantity in catalog_services.requested_quantities(lines).items():
             stock[product_id] -= quantity
-
-        total = items_amount(items)
         if total != current.items_amount:
             # The receivables are for the items as they are now, so the stored amounts follow them.
             set_amounts(current, items=total)
             Sale.objects.filter(pk=current.pk).update(
                 items_amount=current.items_amount, total_amount=current.total_amount
             )
-        if current.total_amount > 0:
-            plan = installment_plan(current.total_amount, current.installments, current.first_due_date)
-            receivables.extend(
-                Receivable(
-                    sale=current,
-                    number=part.number,
-                    due_date=part.due_date,
-                    amount=part.amount,
-                    payment_method=current.payment_method,
-                    integration_id=current.integration_id,
-                )
-                for part in plan
+        receivables.extend(
+            Receivable(
+                sale=current,
+                number=part.number,
+                due_date=part.due_date,
+                amount=part.amount,
+                payment_method=current.payment_method,
+                integration_id=current.integration_id,
             )
+            for part in plan
+        )
         out_lines.extend((current, item, products[item.product_id], item.quantity) for item in items)
         current.status = Sale.Status.CONFIRMED
         current.confirmed_by = user
@@ -194,3 +206,27 @@ def _confirm_chunk(sales: list[Sale], user) -> list[ConfirmOutcome]:
             for sale in confirmed
         )
     return outcomes
+
+
+def _plan_confirmation(current: Sale, items: list[SaleItem], products: dict, stock: dict | None):
+    """What confirming one locked sale would write, or its refusal: (installments, lines, items
+    amount). Nothing is changed here, so a refused sale leaves no trace in its chunk."""
+    ensure_pending(current)
+    if not items:
+        raise SaleHasNoItems(_("Sale %(number)s has no items.") % {"number": current.number})
+    lines = [(products[item.product_id], item.quantity) for item in items]
+    if stock is not None:
+        shortages = catalog_services.shortages_against(lines, stock)
+        if shortages:
+            raise InsufficientStock(shortages)
+    total = items_amount(items)
+    amounts = Sale(
+        items_amount=total,
+        shipping_amount=current.shipping_amount,
+        discount_amount=current.discount_amount,
+    )
+    set_amounts(amounts, items=total)
+    plan = []
+    if amounts.total_amount > 0:
+        plan = installment_plan(amounts.total_amount, current.installments, current.first_due_date)
+    return plan, lines, total

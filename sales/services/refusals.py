@@ -21,6 +21,20 @@ class SaleHasNoItems(SaleError):
     pass
 
 
+class DueDatesOutOfRange(SaleError):
+    """The installments would fall due past the calendar's end (a first due date of 31/12/9999)."""
+
+
+class UnexpectedConfirmFailure(SaleError):
+    """Confirming this sale failed on something no rule foresaw; the others went on without it."""
+
+    def __init__(self, sale: Sale, error: Exception):
+        super().__init__(
+            _("Sale %(number)s could not be confirmed (%(error)s); it stays pending.")
+            % {"number": sale.number, "error": type(error).__name__}
+        )
+
+
 class InsufficientStock(SaleError):
     def __init__(self, shortages: Sequence[Shortage]):
         self.shortages = list(shortages)

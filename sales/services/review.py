@@ -13,12 +13,10 @@ from audit.services import Action, diff, record_audit
 from catalog.models import Product
 from catalog.services import product_label
 
-from ..models import Sale, SaleItem
+from ..models import MAX_INSTALLMENTS, Sale, SaleItem, first_due_date_problem
 from ..signals import sale_item_product_replaced
 from .amounts import set_amounts
 from .refusals import SaleError, ensure_pending
-
-MAX_INSTALLMENTS = 120
 
 
 def save_sale_changes(sale: Sale, fields: Iterable[str], *, by=None) -> Sale:
@@ -45,7 +43,8 @@ def update_sale_terms(
     """Change how a pending sale is paid and who sold it, before it is confirmed.
 
     Only a sale in Revisão pendente can change (the row is locked, so a confirm running at the
-    same moment either sees the old terms or refuses); installments go from 1 to 120.
+    same moment either sees the old terms or refuses); installments go from 1 to 120, and the first
+    due date falls between the sale date and ten years after it.
     """
     if not 1 <= installments <= MAX_INSTALLMENTS:
         raise SaleError(_("Installments must be between 1 and %(max)s.") % {"max": MAX_INSTALLMENTS})
@@ -54,6 +53,8 @@ def update_sale_terms(
     with transaction.atomic():
         locked = Sale.objects.select_for_update().get(pk=sale.pk)
         ensure_pending(locked)
+        if problem := first_due_date_problem(locked.sale_date, first_due_date):
+            raise SaleError(problem)
         before = Sale(
             payment_method=locked.payment_method,
             installments=locked.installments,

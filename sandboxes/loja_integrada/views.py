@@ -1,18 +1,18 @@
 """The sandbox's page: its stores and orders, and buttons to add a store or a paid order."""
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.views import admin_page_context
+from sandboxes.access import control_panel
 
 from . import store as sandbox
 from .models import SandboxOrder, SandboxStore
 
 
-@staff_member_required
+@control_panel
 def index(request):
     stores = SandboxStore.objects.prefetch_related("orders")
     context = admin_page_context(
@@ -24,7 +24,7 @@ def index(request):
     return render(request, "loja_integrada_sandbox/index.html", context)
 
 
-@staff_member_required
+@control_panel
 @require_POST
 def create_store(request):
     name = request.POST.get("name", "").strip() or _("Sandbox store")
@@ -33,7 +33,7 @@ def create_store(request):
     return redirect("loja_integrada_sandbox:index")
 
 
-@staff_member_required
+@control_panel
 @require_POST
 def add_order(request, pk: int):
     target = get_object_or_404(SandboxStore, pk=pk)
@@ -45,7 +45,7 @@ def add_order(request, pk: int):
     return redirect("loja_integrada_sandbox:index")
 
 
-@staff_member_required
+@control_panel
 @require_POST
 def change_situation(request, pk: int):
     """The merchant moves an order to another situation (cancelled, refunded, chargeback, paid

@@ -8,12 +8,14 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+
+from core.request_ids import parse_id
+from sandboxes.access import control_panel
 
 from . import services
 from .models import SandboxOrder, SandboxStore, SandboxWebhook
@@ -37,17 +39,17 @@ def authorize(request, app_id: str):
         return HttpResponseRedirect(
             _callback_url(error="access_denied", error_description="The merchant denied access", state=state)
         )
-    store = get_object_or_404(SandboxStore, pk=request.POST.get("store"))
+    store = get_object_or_404(SandboxStore, pk=parse_id(request.POST.get("store")))
     return HttpResponseRedirect(_callback_url(code=services.issue_code(store), state=state))
 
 
 # --- the demo's control panel ----------------------------------------------------------------------
-@staff_member_required
+@control_panel
 @require_http_methods(["GET", "POST"])
 def home(request):
     """The sandbox's control panel: stores, orders, and the merchant's actions on them.
 
-    Staff only, like the Loja Integrada sandbox: its buttons create orders, mark them paid and
+    Gestor only, like the Loja Integrada sandbox: its buttons create orders, mark them paid and
     send signed webhooks into Ponte. The store's own pages and endpoints (authorize, token, the
     API) stay open: the merchant and the app reach them as they reach the real store, and the
     token and API check the app's secret and the store's token themselves.
@@ -78,7 +80,7 @@ ORDER_CHANGES = {
 def _act(data) -> None:
     action = data.get("action")
     if action in (*ORDER_CHANGES, "partial_refund", "customers/redact", "customers/data_request"):
-        order = get_object_or_404(SandboxOrder, pk=data.get("order"))
+        order = get_object_or_404(SandboxOrder, pk=parse_id(data.get("order")))
         notify = not data.get("lost")
         if action in ORDER_CHANGES:
             ORDER_CHANGES[action](order, notify=notify)
@@ -87,7 +89,7 @@ def _act(data) -> None:
         else:
             services.privacy_request(order, action)
         return
-    store = get_object_or_404(SandboxStore, pk=data.get("store"))
+    store = get_object_or_404(SandboxStore, pk=parse_id(data.get("store")))
     if action == "new_order":
         services.create_order(store)
     elif action == "new_paid_order":
@@ -133,7 +135,8 @@ def _error(status: int, message: str, description: str = "") -> JsonResponse:
 
 @csrf_exempt
 def api(request, store_id: int, resource: str):
-    """`/v1/{store_id}/…` with Nuvemshop's checks, in its order: User-Agent, token, suspension, rate."""
+    """`/v1/{store_id}/…` with Nuvemshop's checks, in its order: User-Agent, token, the app's
+    suspension, rate."""
     store = SandboxStore.objects.filter(store_id=store_id).first()
     if not request.headers.get("User-Agent"):
         return _error(400, "Bad Request", "Missing User-Agent header")

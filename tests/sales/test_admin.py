@@ -54,6 +54,8 @@ def sale(financeiro):
         ],
         shipping_amount=Decimal("15.00"),
         discount_amount=Decimal("5.00"),
+        # Pinned with its due date: the typed dates below must stay after the sale date.
+        sale_date=date(2026, 11, 20),
         first_due_date=date(2026, 12, 10),
     )
 

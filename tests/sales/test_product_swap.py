@@ -3,7 +3,7 @@ import created; the store's next orders follow; the unused imported product can 
 
 import copy
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -85,7 +85,11 @@ def imported(financeiro):
     """A Nuvemshop sale whose two lines came with products the import created."""
     store = IntegrationFactory(name="Loja Bela", provider="nuvemshop", seller=financeiro)
     order = nuvemshop_order([(58208779, "169164456", "Gorro de lã"), (58208780, "", "Cachecol listrado")])
-    return import_order(store, order).sale
+    sale = import_order(store, order).sale
+    # Pinned: the due dates the tests type must stay after the sale date, whenever they run.
+    Sale.objects.filter(pk=sale.pk).update(sale_date=date(2026, 11, 20))
+    sale.refresh_from_db()
+    return sale
 
 
 def test_the_line_gets_the_chosen_product_and_the_store_link_follows(imported, financeiro):
@@ -279,7 +283,9 @@ def test_terms_changed_on_confirm_show_in_the_history(financeiro_client, finance
     product = ProductFactory()
     record_in(product=product, quantity=Decimal("1"))
     sale = PendingSaleFactory(
-        seller=financeiro, lines=[ItemLine(product=product, quantity=Decimal("1"), unit_price=Decimal("90"))]
+        seller=financeiro,
+        sale_date=date(2026, 11, 20),
+        lines=[ItemLine(product=product, quantity=Decimal("1"), unit_price=Decimal("90"))],
     )
     financeiro_client.post(
         review_url(sale),

@@ -286,28 +286,49 @@ def test_buttons_refuse_get_and_the_webhook_refuses_everyone_without_a_signature
 
 def test_sandbox_pages_as_the_demo_mounts_them(client, users, count):
     """The fake stores' side (never mounted in production: settings refuse STORE_SANDBOXES). The
-    control pages of both sandboxes (which create orders and send webhooks) are for staff; the
-    Nuvemshop install page plays the merchant's side, open like the real store's; both APIs refuse
-    a call without the store's key."""
+    control panels of both sandboxes (they create stores and orders, uninstall and suspend the
+    app, show the fake keys in full) are the Gestor's: Financeiro and staff without a role get 403;
+    the Nuvemshop install page plays the merchant's side, open like the real store's; both APIs
+    refuse a call without the store's key."""
+    from sandboxes.loja_integrada import store as li_sandbox
+    from sandboxes.nuvemshop import services as ns_sandbox
+
+    li_store = li_sandbox.create_store("Matriz")
+    li_order = li_sandbox.add_order(li_store)
+    ns_store = ns_sandbox.create_store(name="Matriz", store_id=817999)
     pages = [
-        ("get", reverse("loja_integrada_sandbox:index"), "staff"),
-        ("post", reverse("loja_integrada_sandbox:create_store"), "staff"),
-        ("get", reverse("nuvemshop_sandbox:home"), "staff"),
-        ("get", reverse("nuvemshop_sandbox:authorize", args=["4321"]), "anyone"),
-        ("get", reverse("loja_integrada_sandbox:order_search"), "key"),
-        ("get", "/sandbox/nuvemshop/v1/817495/orders", "key"),
+        ("get", reverse("loja_integrada_sandbox:index"), None, "gestor"),
+        ("post", reverse("loja_integrada_sandbox:create_store"), {"name": "x"}, "gestor"),
+        ("post", reverse("loja_integrada_sandbox:add_order", args=[li_store.pk]), {}, "gestor"),
+        (
+            "post",
+            reverse("loja_integrada_sandbox:change_situation", args=[li_order.pk]),
+            {"situacao": "cancelado"},
+            "gestor",
+        ),
+        ("get", reverse("nuvemshop_sandbox:home"), None, "gestor"),
+        ("post", reverse("nuvemshop_sandbox:home"), {"action": "new_order", "store": ns_store.pk}, "gestor"),
+        ("post", reverse("nuvemshop_sandbox:home"), {"action": "suspend", "store": ns_store.pk}, "gestor"),
+        ("post", reverse("nuvemshop_sandbox:home"), {"action": "uninstall", "store": ns_store.pk}, "gestor"),
+        ("get", reverse("nuvemshop_sandbox:authorize", args=["4321"]), None, "anyone"),
+        ("get", reverse("loja_integrada_sandbox:order_search"), None, "key"),
+        ("get", "/sandbox/nuvemshop/v1/817495/orders", None, "key"),
     ]
     for role in ROLES:
         user = users[role]
         login(client, user)
-        for method, url, who in pages:
-            response = getattr(client, method)(url, HTTP_USER_AGENT="matrix")
+        for method, url, data, who in pages:
+            stores = (snapshot(type(li_store)), snapshot(type(ns_store)))
+            response = getattr(client, method)(url, data or {}, HTTP_USER_AGENT="matrix")
             where = (role, method, url)
             count.checks += 1
             if who == "key":
                 assert response.status_code == 401, (*where, response.status_code)
-            elif who == "staff" and user is None:
+            elif who == "gestor" and user is None:
                 assert_to_login(response, where)
+            elif who == "gestor" and not user.has_perm("integrations.add_integration"):
+                assert response.status_code == 403, (*where, response.status_code)
+                assert (snapshot(type(li_store)), snapshot(type(ns_store))) == stores, where
             else:
                 assert response.status_code in (200, 302), (*where, response.status_code)
     assert count.checks == 5 * len(pages)

@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
+import responses
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
@@ -48,7 +49,10 @@ def suspended(db):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("encoding", ["hex", "base64"])
+@responses.activate
 def test_a_good_signature_in_hex_or_base64_is_accepted_and_handled(client, suspended, encoding):
+    # app/resumed is applied once the store confirms it: its details answer again with the token.
+    responses.get(f"{settings.NUVEMSHOP_API_URL}/555/store", json={"id": 555})
     raw, signature = signed({"store_id": 555, "event": "app/resumed", "id": 555}, encoding=encoding)
     response = post(client, raw, signature)
     assert response.status_code == 200 and response.json() == {"status": "stored"}
@@ -131,7 +135,10 @@ def test_duplicate_and_out_of_order_deliveries_make_one_sale(gestor_client, stor
     sandbox.send_webhook(store, "order/updated", order.order_id)
     assert Sale.objects.count() == 1
     assert ImportRecord.objects.get().status == ImportRecord.Status.IMPORTED
-    assert WebhookEvent.objects.count() == 4
+    # Within the repeat window order/paid is counted on its row; an order/updated after the first
+    # was handled may be news (a change right after another) and is handled once more.
+    rows = sorted(WebhookEvent.objects.values_list("event", "deliveries"))
+    assert rows == [("order/paid", 2), ("order/updated", 1), ("order/updated", 1)]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -173,7 +180,7 @@ def test_an_order_cancelled_after_the_sale_was_confirmed_is_flagged(gestor_clien
 def test_a_suspended_store_is_not_called_at_all_until_app_resumed(gestor_client, store):
     """The store's guideline: while the app is suspended, stop calling; app/resumed says it is back."""
     integration = installed_integration(gestor_client, store)
-    sandbox.send_webhook(store, "app/suspended", store.store_id)
+    sandbox.suspend_app(store)
     integration.refresh_from_db()
     assert integration.connection_status == Integration.ConnectionStatus.SUSPENDED
     assert not integration.may_import and not Integration.objects.importable().exists()
@@ -203,7 +210,7 @@ def test_a_suspended_store_is_not_called_at_all_until_app_resumed(gestor_client,
     assert requests_reaching_the_store() == before
     assert run.status == ImportRun.Status.SKIPPED and not Sale.objects.exists()
 
-    sandbox.send_webhook(store, "app/resumed", store.store_id)
+    sandbox.resume_app(store)
     integration.refresh_from_db()
     assert integration.connection_status == Integration.ConnectionStatus.CONNECTED
 

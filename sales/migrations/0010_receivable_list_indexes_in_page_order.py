@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-                ('sales', '0008_receivable_payment_method_and_integration'),
+                ('sales', '0009_receivable_payment_method_and_integration'),
     ]
 
     operations = [

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('integrations', '0001_initial'),
-        ('sales', '0007_store_payment_and_receipts'),
+        ('sales', '0008_store_payment_and_receipts'),
     ]
 
     operations = [

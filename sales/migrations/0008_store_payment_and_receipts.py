@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sales', '0006_sale_reversal'),
+        ('sales', '0007_installments_range_message'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('integrations', '0005_run_and_webhook_field_names'),
+        ('integrations', '0006_webhookevent_repeats_and_note'),
     ]
 
     operations = [
