@@ -1,9 +1,11 @@
 """The clerk's path of issue #2, in a real browser: log in, find the sale, review, confirm."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from catalog.services import record_in
 from customers.services import find_or_create_customer
@@ -59,7 +61,9 @@ def test_a_clerk_reviews_changes_the_installments_and_confirms(live_server, page
     screenshot("confirmed")
 
     page.get_by_role("link", name="Contas a receber").first.click()
-    assert page.locator("#result_list tbody tr").count() == 3
+    # The list opens on open receivables, due soonest first: the sale's three installments.
+    expect(page).to_have_url(re.compile(r"/admin/sales/receivable/"))
+    expect(page.locator("#result_list tbody tr")).to_have_count(3)
     sale.refresh_from_db()
     assert sale.status == Sale.Status.CONFIRMED and sale.payment_method == "boleto"
     assert Receivable.objects.filter(sale=sale).count() == 3
