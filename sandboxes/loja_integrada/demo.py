@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from integrations import services as integration_services
@@ -129,7 +129,8 @@ def _lines(store: SandboxStore, integration: Integration) -> list[str]:
     def join(numbers):
         return ", ".join(str(n) for n in numbers)
 
-    activated = formats.date_format(timezone.localtime(integration.activated_at), "SHORT_DATETIME_FORMAT")
+    # The product's date format (dd/mm/aaaa) whatever language the command runs in.
+    activated = timezone.localtime(integration.activated_at).strftime("%d/%m/%Y %H:%M")
     return [
         _("Loja Integrada: integration “%(name)s” (#%(pk)s) activated on %(date)s, seller %(seller)s.")
         % {
