@@ -209,7 +209,7 @@ class ImportRecordCount(models.Model):
     """How many import records an integration has in one status, so its pages never count them.
 
     Kept by the database itself (triggers on the import records, created by the migration
-    0005_import_record_counts): every insert, status change and delete moves it in the same
+    0008_import_record_counts): every insert, status change and delete moves it in the same
     transaction, whatever wrote the record (a page's bulk insert, one order, the admin, a fixture).
     """
 

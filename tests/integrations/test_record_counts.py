@@ -62,7 +62,7 @@ def test_the_integrations_page_reads_the_counts_without_counting_the_records():
 
 def test_the_counting_triggers_survive_every_migration():
     """A migration that rebuilds the import records table on SQLite drops its triggers: it must
-    create them again (see integrations/migrations/0005_import_record_counts.py)."""
+    create them again (see integrations/migrations/0008_import_record_counts.py)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
