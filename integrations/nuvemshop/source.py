@@ -6,10 +6,11 @@ imported is read by the next run even when its webhook was lost. What is handed 
 Ponte never saw is passed over without mapping it or writing anything.
 
 A query returns at most 10,000 rows, so the time since the cursor is walked in windows: a window
-whose `x-total-count` is over the cap is cut in as many parts as its count says should each hold
-about 8,000 (a part still over the cap is cut again). Each such count costs a request of the
-store's 2 a second, so cutting by the count (100,000 orders: one, then 13 windows) rather than
-in halves (1 + 2 + 4 + 8 counts) keeps the import near the fewest requests. Within a window the pages
+whose `x-total-count` is over the cap is read in parts of about 8,000 orders, one after another,
+each sized by what the store's counts so far say (see `_walk`). A count that is not also a part's
+first page costs a request of the store's 2 a second, so the parts follow the counts instead of
+halving (100,000 orders over an hour: 1 + 2 + 4 + 8 counts) or cutting equal slices of time
+(empty slices and slices still over the cap where orders bunch). Within a window the pages
 follow `Link rel="next"`. Only the last page of a window carries a cursor (the window's end, less
 a small overlap for the store's clock and late commits), so the sync moves its cursor only past
 orders it has processed; re-reading the overlap is cheap, imported orders are passed over. Pages
@@ -19,8 +20,6 @@ order over a page boundary unread: that window is read again before the cursor p
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -42,18 +41,14 @@ SMALLEST_WINDOW = timedelta(seconds=1)
 WINDOW_READS = 3
 
 
-# A part holds about this share of the cap: orders are not spread evenly in time.
+# A part is sized to hold about this share of the cap: orders are not spread evenly in time.
 PART_FILL = 0.8
 
 
-def _parts(start: datetime, end: datetime, total: int) -> list[tuple[datetime, datetime]]:
-    """`start`–`end` cut in equal parts expected to hold PART_FILL of the cap each (at least two,
-    none shorter than SMALLEST_WINDOW)."""
-    wanted = math.ceil(total / (MAX_ROWS_PER_QUERY * PART_FILL))
-    count = max(2, min(wanted, int((end - start) / SMALLEST_WINDOW)))
-    step = (end - start) / count
-    bounds = [start + step * n for n in range(count)] + [end]
-    return list(itertools.pairwise(bounds))
+def part_length(orders: int, seconds: float) -> timedelta:
+    """How long a part should be to hold PART_FILL of the cap at the pace of `orders` (at least
+    one) counted in `seconds`."""
+    return max(SMALLEST_WINDOW, timedelta(seconds=seconds * MAX_ROWS_PER_QUERY * PART_FILL / orders))
 
 
 def _iso(moment: datetime, *, round_up: bool = False) -> str:
@@ -95,20 +90,68 @@ class NuvemshopOrderSource:
                 )
             )
 
+    def _query(self, start: datetime, end: datetime):
+        """Page 1 of the orders updated in `start`–`end`, and how many the store counts there."""
+        answer = self.client.orders(
+            {
+                "updated_at_min": _iso(start),
+                "updated_at_max": _iso(end, round_up=True),
+                "per_page": PER_PAGE,
+                "page": 1,
+            }
+        )
+        total = answer.total_count if answer.total_count is not None else len(answer.data or [])
+        return answer, total
+
     def _window(self, start: datetime, end: datetime) -> Iterator[OrderPage]:
-        params = {
-            "updated_at_min": _iso(start),
-            "updated_at_max": _iso(end, round_up=True),
-            "per_page": PER_PAGE,
-            "page": 1,
-        }
-        for _read in range(WINDOW_READS):
-            answer = self.client.orders(params)
-            total = answer.total_count if answer.total_count is not None else len(answer.data or [])
-            if total > MAX_ROWS_PER_QUERY and end - start > SMALLEST_WINDOW:
-                for part_start, part_end in _parts(start, end, total):
-                    yield from self._window(part_start, part_end)
+        answer, total = self._query(start, end)
+        if total > MAX_ROWS_PER_QUERY and end - start > SMALLEST_WINDOW:
+            yield from self._walk(start, end, total)
+        else:
+            yield from self._read(start, end, answer, total)
+
+    def _walk(self, start: datetime, end: datetime, total: int) -> Iterator[OrderPage]:
+        """A window over the cap, read in parts one after another, each sized by the store's own
+        counts. A count is kept as knowledge: the orders it counted from the part's start to its
+        end, less those read since, are still there, so the widest counted stretch whose rest is
+        within the cap is read whole without asking again. Otherwise the next part is sized at
+        the faster of two paces (orders a second): the last count's and the rest of the stretch's.
+        A count is spent without being a part's first page only when its part turned out over the
+        cap, and that count shortens the next part. A part left unfinished (its listing kept
+        changing) ends the walk: the cursor stays before it."""
+        part_start = start
+        # Counted stretches that begin at part_start, innermost last: (end, orders not yet read).
+        stretches = [(end, total)]
+        pace = (total, (end - start).total_seconds())  # the last count and its part's length
+        while part_start < end:
+            stretch_end, unread = stretches[-1]
+            within = [e for e, n in stretches if n <= MAX_ROWS_PER_QUERY]
+            if within:  # the widest counted stretch whose rest fits in one query
+                part_end = max(within)
+            else:
+                length = part_length(unread, (stretch_end - part_start).total_seconds())
+                if pace[0]:
+                    length = min(length, part_length(*pace))
+                part_end = part_start + length
+            answer, count = self._query(part_start, part_end)
+            pace = (count, (part_end - part_start).total_seconds())
+            if count > MAX_ROWS_PER_QUERY and part_end - part_start > SMALLEST_WINDOW:
+                stretches.append((part_end, count))
+                continue
+            finished = yield from self._read(part_start, part_end, answer, count)
+            if not finished:
                 return
+            part_start = part_end
+            stretches = [(e, max(0, n - count)) for e, n in stretches if e > part_end]
+
+    def _read(self, start: datetime, end: datetime, answer, total: int):
+        """Every page of a window within the cap, from its page 1 (`answer`); True once the
+        window's last page has handed over the cursor."""
+        for read in range(WINDOW_READS):
+            if read:
+                answer, total = self._query(start, end)
+                if total > MAX_ROWS_PER_QUERY and end - start > SMALLEST_WINDOW:
+                    return (yield from self._walk(start, end, total))
             shifted = False
             while True:
                 orders = [to_fetched(row) for row in self._worth_handing_over(answer.data or [])]
@@ -122,10 +165,11 @@ class NuvemshopOrderSource:
                 answer = self.client.orders(url=answer.next_url)
             if not shifted:
                 yield OrderPage(orders=orders, cursor=max(start, end - CURSOR_OVERLAP))
-                return
+                return True
             # Read the window again; what was imported on the first read is passed over.
             yield OrderPage(orders=orders, cursor=None)
         # Still changing after every read: the cursor stays, the next run reads the window again.
+        return False
 
     def _worth_handing_over(self, rows: list) -> list:
         """The page's paid orders, and the others Ponte has a record of (one query, only when the
