@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from audit import services as audit_services
 from catalog import services as catalog_services
 from catalog.models import Product, normalise_gtin
+from core.bulk_insert import insert_new
 from customers import services as customer_services
 from customers.models import Customer
 
@@ -195,7 +196,7 @@ class PageLookups:
         new_customers = sorted(
             (c for c in self.new_customers if id(c) in customers), key=customer_services.match_of
         )
-        Customer.objects.bulk_create(new_customers)
+        insert_new(Customer, new_customers)
         for customer, names in self.contacts.values():
             if id(customer) in customers:
                 customer.save(update_fields=[*sorted(names), "updated_at"])
@@ -209,7 +210,7 @@ class PageLookups:
         new_products = sorted(
             (p for p in self.new_products if id(p) in products), key=lambda p: (p.sku, p.description_key)
         )
-        Product.objects.bulk_create(new_products)
+        insert_new(Product, new_products)
         binder.save_links(self.integration, self.new_links)
 
 

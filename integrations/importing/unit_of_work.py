@@ -18,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from core.bulk_insert import insert_new
 from sales import services as sales_services
 from sales.models import Sale
 
@@ -82,7 +83,7 @@ def write_page(
             if record.pk is not None:
                 record.save()
             written[outcome.store_order_id] = record
-        ImportRecord.objects.bulk_create(new)
+        insert_new(ImportRecord, new)
     return written
 
 

@@ -9,6 +9,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.bulk_insert import insert_new
+
 from ..models import Sale, SaleItem, SaleNumber
 from .amounts import items_amount, set_amounts
 from .refusals import SaleHasNoItems
@@ -94,18 +96,21 @@ def create_sales(sales: Sequence[Sale], lines: Sequence[Sequence[ItemLine]]) -> 
     first = allocate_sale_numbers(len(sales))
     for offset, sale in enumerate(sales):
         sale.number = first + offset
-    Sale.objects.bulk_create(sales)
-    SaleItem.objects.bulk_create(
-        SaleItem(
-            sale=sale,
-            position=position,
-            product=line.product,
-            details=line.details,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-        )
-        for sale, sale_lines in zip(sales, lines, strict=True)
-        for position, line in enumerate(sale_lines, start=1)
+    insert_new(Sale, sales)
+    insert_new(
+        SaleItem,
+        [
+            SaleItem(
+                sale=sale,
+                position=position,
+                product=line.product,
+                details=line.details,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+            )
+            for sale, sale_lines in zip(sales, lines, strict=True)
+            for position, line in enumerate(sale_lines, start=1)
+        ],
     )
     return list(sales)
 
