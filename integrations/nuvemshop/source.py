@@ -132,11 +132,14 @@ class NuvemshopOrderSource:
                 length = part_length(unread, (stretch_end - part_start).total_seconds())
                 if pace[0]:
                     length = min(length, part_length(*pace))
-                part_end = part_start + length
+                part_end = min(stretch_end, part_start + length)
             answer, count = self._query(part_start, part_end)
             pace = (count, (part_end - part_start).total_seconds())
             if count > MAX_ROWS_PER_QUERY and part_end - part_start > SMALLEST_WINDOW:
-                stretches.append((part_end, count))
+                # A stretch holds at least what any stretch inside it holds: an older count, less
+                # what was read since, can be short by the orders of the boundary seconds that
+                # two parts both read, and must not have the part read whole again.
+                stretches = [(e, max(n, count)) for e, n in stretches] + [(part_end, count)]
                 continue
             finished = yield from self._read(part_start, part_end, answer, count)
             if not finished:

@@ -25,12 +25,14 @@ def test_a_part_is_sized_to_hold_most_of_the_cap_at_the_last_counted_pace():
     assert part_length(10**9, 1) == SMALLEST_WINDOW
 
 
-def _recording(source):
-    """Every request the source makes: (page-1 query or next link, the store's count)."""
+def _recording(source, *, at_most: int = 60):
+    """Every request the source makes: (page-1 query or next link, the store's count). More than
+    `at_most` fails the test instead of letting a walk that lost its way run on."""
     calls = []
     original = source.client.orders
 
     def orders(params=None, *, url=None):
+        assert len(calls) < at_most, calls[-5:]
         answer = original(params, url=url)
         calls.append((params, answer.total_count))
         return answer
@@ -121,3 +123,19 @@ def test_a_part_whose_listing_keeps_changing_stops_the_walk_before_the_cursor_pa
 
     cursors = [page.cursor for page in pages if page.cursor is not None]
     assert all(cursor < first for cursor in cursors)  # never past the part that kept changing
+
+
+def test_orders_over_the_cap_in_the_windows_last_second_end_the_walk(gestor_client, store, small_cap):
+    # Parts that meet share their boundary second: the counts of two parts both hold its orders,
+    # and what is left of an older count must not send the walk back over the same second.
+    integration = installed_integration(gestor_client, store)
+    orders = [sandbox.create_order(store, paid=True) for _ in range(CAP + 3)]
+    source = source_module.order_source(integration)
+    calls = _recording(source, at_most=40)
+
+    pages = list(source.pages(since=timezone.now() - timedelta(hours=1)))
+
+    assert {fetched.store_order_id for page in pages for fetched in page.orders} == {
+        str(order.order_id) for order in orders
+    }
+    assert pages[-1].cursor is not None and len(calls) < 40
