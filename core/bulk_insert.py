@@ -35,18 +35,15 @@ def insert_new(model: type[Model], objs: Iterable[Model], *, using: str | None =
     connection = connections[using]
     opts = model._meta
     fields = [f for f in opts.concrete_fields if not f.generated and not isinstance(f, AutoField)]
+    rows = None
     if (
-        not connection.features.can_return_rows_from_bulk_insert
-        or not isinstance(opts.pk, AutoField)
-        or any(obj.pk is not None for obj in objs)
-        or any(hasattr(field, "get_placeholder") for field in fields)
+        connection.features.can_return_rows_from_bulk_insert
+        and isinstance(opts.pk, AutoField)
+        and all(obj.pk is None for obj in objs)
+        and not any(hasattr(field, "get_placeholder") for field in fields)
     ):
-        return model._base_manager.using(using).bulk_create(objs)
-    for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
-    try:
-        rows = [[_db_value(obj, field, connection) for field in fields] for obj in objs]
-    except _NotPlain:
+        rows = _plain_rows(objs, fields, connection)
+    if rows is None:
         return model._base_manager.using(using).bulk_create(objs)
 
     statements = _unnest(connection, opts, fields, rows) or _values(connection, opts, fields, rows)
@@ -93,6 +90,16 @@ def _unnest(connection, opts, fields, rows):
     head, tail = _head(connection, opts, fields)
     sql = f"{head}SELECT * FROM UNNEST({arrays}){tail}"  # noqa: S608 (names and types only)
     return [(sql, [list(column) for column in zip(*rows, strict=True)], len(rows))]
+
+
+def _plain_rows(objs, fields, connection) -> list[list] | None:
+    """Each object's values as the driver takes them; None when one needs the SQL compiler."""
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    try:
+        return [[_db_value(obj, field, connection) for field in fields] for obj in objs]
+    except _NotPlain:
+        return None
 
 
 def _db_value(obj: Model, field, connection):

@@ -104,11 +104,7 @@ class NuvemshopOrderSource:
         return answer, total
 
     def _window(self, start: datetime, end: datetime) -> Iterator[OrderPage]:
-        answer, total = self._query(start, end)
-        if total > MAX_ROWS_PER_QUERY and end - start > SMALLEST_WINDOW:
-            yield from self._walk(start, end, total)
-        else:
-            yield from self._read(start, end, answer, total)
+        yield from self._read(start, end, *self._query(start, end))
 
     def _walk(self, start: datetime, end: datetime, total: int) -> Iterator[OrderPage]:
         """A window over the cap, read in parts one after another, each sized by the store's own
@@ -148,13 +144,14 @@ class NuvemshopOrderSource:
             stretches = [(e, max(0, n - count)) for e, n in stretches if e > part_end]
 
     def _read(self, start: datetime, end: datetime, answer, total: int):
-        """Every page of a window within the cap, from its page 1 (`answer`); True once the
-        window's last page has handed over the cursor."""
+        """Every page of a window, from its page 1 (`answer`) and the store's count (`total`);
+        one over the cap is walked in parts. True once the window's last page has handed over
+        the cursor."""
         for read in range(WINDOW_READS):
             if read:
                 answer, total = self._query(start, end)
-                if total > MAX_ROWS_PER_QUERY and end - start > SMALLEST_WINDOW:
-                    return (yield from self._walk(start, end, total))
+            if total > MAX_ROWS_PER_QUERY and end - start > SMALLEST_WINDOW:
+                return (yield from self._walk(start, end, total))
             shifted = False
             while True:
                 orders = [to_fetched(row) for row in self._worth_handing_over(answer.data or [])]
