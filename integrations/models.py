@@ -185,9 +185,13 @@ class ImportRecord(models.Model):
         verbose_name = _("import record")
         verbose_name_plural = _("import log")
         ordering = ["-last_attempt_at", "-pk"]
+        # In the log's whole order: a page's records share their last attempt, so without the key
+        # the newest 50 failed orders of a store meant sorting every failed order it has.
         indexes = [
-            models.Index(fields=["integration", "status", "-last_attempt_at"], name="importrecord_log_idx"),
-            models.Index(fields=["status", "-last_attempt_at"], name="importrecord_status_idx"),
+            models.Index(
+                fields=["integration", "status", "-last_attempt_at", "-id"], name="importrecord_log_idx"
+            ),
+            models.Index(fields=["status", "-last_attempt_at", "-id"], name="importrecord_status_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -208,9 +212,10 @@ class ImportRecord(models.Model):
 class ImportRecordCount(models.Model):
     """How many import records an integration has in one status, so its pages never count them.
 
-    Kept by the database itself (triggers on the import records, created by the migration
-    0008_import_record_counts): every insert, status change and delete moves it in the same
-    transaction, whatever wrote the record (a page's bulk insert, one order, the admin, a fixture).
+    Kept by the database itself (triggers on the import records: row-level on SQLite, created by
+    the migration 0008_import_record_counts; statement-level on PostgreSQL, 0009): every insert,
+    status change and delete moves it in the same transaction, whatever wrote the record (a page's
+    bulk insert, one order, the admin, a fixture).
     """
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="record_counts")
