@@ -8,6 +8,7 @@ import pytest
 from sandboxes.nuvemshop import demo
 from sandboxes.nuvemshop import services as sandbox
 from sandboxes.nuvemshop.models import SandboxOrder, SandboxStore
+from sandboxes.nuvemshop.services import orders as sandbox_orders
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +152,7 @@ def test_the_control_panel_changes_an_order_with_or_without_its_webhook(
     _store, order = store_with_order
     sent = []
     # Delivering needs a listening Ponte; here only whether the panel asked for it counts.
-    monkeypatch.setattr(sandbox, "send_webhook", lambda *args, **kwargs: sent.append(args[1]) or [])
+    monkeypatch.setattr(sandbox_orders, "send_webhook", lambda *args, **kwargs: sent.append(args[1]) or [])
     gestor_client.post(PANEL, {"action": action, "order": order.pk, **extra})
     gestor_client.post(PANEL, {"action": action, "order": order.pk, "lost": "1", **extra})
     order.refresh_from_db()
