@@ -81,7 +81,7 @@ def seed_store(store, orders: int, start) -> None:
                 }
             )
         data = copy.deepcopy(template)
-        stamp = sandbox._stamp(placed)
+        stamp = sandbox.store_timestamp(placed)
         order_id = store.store_id * 1_000_000 + n
         subtotal = 10 * len(products)
         data.update(

@@ -29,6 +29,7 @@ from .orders import (
     orders_query,
     privacy_request,
     refund_order,
+    store_timestamp,
     touch_order,
     void_order,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "resume_app",
     "send_webhook",
     "sign",
+    "store_timestamp",
     "suspend_app",
     "take_forced_status",
     "take_page_change",

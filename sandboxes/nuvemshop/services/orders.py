@@ -16,7 +16,7 @@ from ..models import SandboxOrder, SandboxStore
 from .webhooks import send_webhook
 
 
-def _stamp(moment) -> str:
+def store_timestamp(moment) -> str:
     """Nuvemshop's own date format: 2022-11-15T19:36:59+0000."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
 
@@ -117,8 +117,8 @@ def create_order(
         "currency": "BRL",
         "language": "pt",
         **PAYMENTS[number % len(PAYMENTS)],
-        "created_at": _stamp(created_at),
-        "updated_at": _stamp(created_at),
+        "created_at": store_timestamp(created_at),
+        "updated_at": store_timestamp(created_at),
         "customer": {"id": 900000 + number, **customer},
         "products": products,
         "status": "open",
@@ -160,14 +160,14 @@ def _billing_fields(customer: dict) -> dict:
 def touch_order(order: SandboxOrder, *, at=None, **fields) -> None:
     """Change the order as the store would: its fields and its `updated_at` (now, or `at`)."""
     now = (at or timezone.now()).replace(microsecond=0)
-    order.data = {**order.data, **fields, "updated_at": _stamp(now)}
+    order.data = {**order.data, **fields, "updated_at": store_timestamp(now)}
     order.updated_at = now
     order.payment_status = order.data["payment_status"]
     order.save(update_fields=["data", "updated_at", "payment_status"])
 
 
 def _set_paid(order: SandboxOrder, *, at=None) -> None:
-    touch_order(order, at=at, payment_status="paid", paid_at=_stamp(at or timezone.now()))
+    touch_order(order, at=at, payment_status="paid", paid_at=store_timestamp(at or timezone.now()))
 
 
 def _notify(order: SandboxOrder, event: str, notify: bool) -> list[tuple[str, int | None]]:
@@ -183,7 +183,9 @@ def mark_paid(order: SandboxOrder, *, notify: bool = True) -> list[tuple[str, in
 
 
 def cancel_order(order: SandboxOrder, *, notify: bool = True) -> list[tuple[str, int | None]]:
-    touch_order(order, status="cancelled", cancelled_at=_stamp(timezone.now()), cancel_reason="customer")
+    touch_order(
+        order, status="cancelled", cancelled_at=store_timestamp(timezone.now()), cancel_reason="customer"
+    )
     return _notify(order, "order/cancelled", notify)
 
 
@@ -201,7 +203,9 @@ def refund_order(
 
 def void_order(order: SandboxOrder, *, notify: bool = True) -> list[tuple[str, int | None]]:
     """The payment authorised is voided (and the order cancelled): order/voided."""
-    touch_order(order, payment_status="voided", status="cancelled", cancelled_at=_stamp(timezone.now()))
+    touch_order(
+        order, payment_status="voided", status="cancelled", cancelled_at=store_timestamp(timezone.now())
+    )
     return _notify(order, "order/voided", notify)
 
 
