@@ -5,15 +5,17 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Product
 from core.bulk_insert import insert_new
 from customers.models import Customer
+from integrations.models import ImportRecord
 from sales.models import Sale, SaleItem
 from tests.core.factories import UserFactory
 from tests.customers.factories import CustomerFactory
+from tests.integrations.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +79,45 @@ def test_nothing_to_insert_is_no_statement():
     with CaptureQueriesContext(connection) as queries:
         assert insert_new(Customer, []) == []
     assert queries.captured_queries == []
+
+
+def test_text_and_json_that_need_escaping_arrive_as_written():
+    """On PostgreSQL the rows go by COPY, whose text format gives tabs, newlines and backslashes a
+    meaning of their own: none may leak into what is stored."""
+    store = IntegrationFactory()
+    awkward = "tab\there\nnew line \\N back\\slash \"quoted\" \\. ; 'single' ção"
+    payloads = [
+        {"id": n, "note": awkward, "nested": {"list": [1, None, "x\ty"], "empty": ""}, "none": None}
+        for n in range(3)
+    ]
+    records = [
+        ImportRecord(
+            integration=store,
+            store_order_id=str(n),
+            store_order_number="",
+            status=ImportRecord.Status.FAILED,
+            reason=awkward,
+            payload=payload,
+        )
+        for n, payload in enumerate(payloads)
+    ]
+
+    insert_new(ImportRecord, records)
+
+    stored = {record.pk: record for record in ImportRecord.objects.filter(integration=store)}
+    assert [stored[record.pk].payload for record in records] == payloads
+    assert all(stored[record.pk].reason == awkward for record in records)
+    assert all(stored[record.pk].store_order_number == "" for record in records)
+
+
+def test_a_row_the_database_refuses_raises_djangos_integrity_error_and_writes_nothing():
+    store = IntegrationFactory()
+    twins = [
+        ImportRecord(integration=store, store_order_id="7", status=ImportRecord.Status.FAILED, reason="x")
+        for _ in range(2)
+    ]
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_new(ImportRecord, twins)
+
+    assert not ImportRecord.objects.filter(integration=store).exists()
