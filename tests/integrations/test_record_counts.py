@@ -1,10 +1,11 @@
 """The per-integration counts of import records follow every write, so the pages never count."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from integrations import selectors
 from integrations.models import ImportRecord
+from tests.concurrency import ON_POSTGRES, run_together
 from tests.integrations.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,36 @@ def test_on_postgresql_a_statement_of_a_thousand_records_writes_its_counter_row_
     )
     assert counter_row_writes() - before == 3  # failed inserted; failed and skipped moved
     assert _counted(store) == {"failed": 998, "skipped": 2}
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason="concurrent writers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_writers_racing_on_one_stores_counts_lose_no_record():
+    """Each statement adds its group sizes to the counter rows under their row locks: writers at
+    the same instant (a webhook, a run, a retry) wait for one another instead of each adding to a
+    total it read before the other committed."""
+    store = IntegrationFactory()
+    ImportRecord.objects.bulk_create([_record(store, f"old-{n}") for n in range(100)])
+
+    def insert(batch):
+        def call():
+            statuses = [ImportRecord.Status.FAILED, ImportRecord.Status.SKIPPED]
+            if batch % 2:  # the other writers list their rows in the other order
+                statuses.reverse()
+            with transaction.atomic():
+                ImportRecord.objects.bulk_create(
+                    [_record(store, f"{batch}-{n}", statuses[n % 2]) for n in range(250)]
+                )
+
+        return call
+
+    def move_old_ones():
+        ImportRecord.objects.filter(integration=store, store_order_id__startswith="old-").update(
+            status=ImportRecord.Status.SKIPPED
+        )
+
+    results = run_together(*(insert(batch) for batch in range(4)), move_old_ones)
+
+    assert not [result for result in results if isinstance(result, BaseException)], results
+    assert _counted(store) == {"failed": 500, "skipped": 600} == _recounted(store)
