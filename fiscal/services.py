@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from sales.models import Sale
 
-from . import nfe_xml
+from . import nfe_schema, nfe_xml
 from .models import CompanyFiscalSettings, NfeDraftNumber
 from .readiness import Missing, company_gaps, sale_gaps, with_fiscal_data
 
@@ -113,8 +113,8 @@ def _draft(sale: Sale, company: CompanyFiscalSettings, numbering: NfeDraftNumber
             issued_at=numbering.issued_at,
         ),
     )
-    xml = nfe_xml.render(nfe)
-    errors = nfe_xml.schema_errors(xml)
+    xml = nfe_schema.render(nfe)
+    errors = nfe_schema.schema_errors(xml)
     if errors:
         raise DraftInvalid("; ".join(errors))
     return NfeDraft(sale=sale, key=nfe.infNFe.Id.removeprefix("NFe"), xml=xml)
