@@ -49,6 +49,7 @@ def insert_new(model: type[Model], objs: Iterable[Model], *, using: str | None =
         return model._base_manager.using(using).bulk_create(objs)
 
     with transaction.atomic(using=using, savepoint=False):
+        # One row is one INSERT … RETURNING; COPY would cost a second round trip for its key.
         if connection.vendor == "postgresql" and len(rows) > 1:
             keys = _copy(connection, opts, fields, rows)
         else:

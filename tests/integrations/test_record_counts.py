@@ -92,7 +92,7 @@ def test_one_statement_moving_many_records_between_statuses_and_stores_moves_eac
     assert _counted(other) == {"skipped": 1}
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has row-level triggers only")
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite has row-level triggers only")
 def test_on_postgresql_a_statement_of_a_thousand_records_writes_its_counter_row_once():
     """A row-level count rewrote the counter row once per record: a million-record statement
     made a million row versions of one row and took over 25 minutes."""
